@@ -1,0 +1,12 @@
+"""Faust agents, one per file, thin: they read, keep state, and delegate decisions.
+
+Importing this package registers every agent with the app.
+"""
+
+from warroom.agents import (  # noqa: F401
+    count_campaigns,
+    ingest_clicks,
+    ingest_orders,
+    ingest_payments,
+    watch_ip_bursts,
+)

@@ -1,0 +1,43 @@
+"""Typed dependencies for route handlers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from warroom.api.runtime import Runtime
+from warroom.settings import Settings
+from warroom.streams.feed import FeedHub
+from warroom.streams.live import LiveView
+from warroom.streams.producer import IngestProducer
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def _settings(rt: RuntimeDep) -> Settings:
+    return rt.settings
+
+
+def _producer(rt: RuntimeDep) -> IngestProducer:
+    return rt.producer
+
+
+def _feed(rt: RuntimeDep) -> FeedHub:
+    return rt.feed
+
+
+def _live(rt: RuntimeDep) -> LiveView:
+    return rt.live
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+ProducerDep = Annotated[IngestProducer, Depends(_producer)]
+FeedDep = Annotated[FeedHub, Depends(_feed)]
+LiveDep = Annotated[LiveView, Depends(_live)]

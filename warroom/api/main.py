@@ -1,0 +1,47 @@
+"""The FastAPI application: routes, error mapping, and the runtime it needs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from warroom import __version__
+from warroom.api.routes import campaigns, events, health, stream
+from warroom.api.runtime import running
+from warroom.errors import BrokerError, InvalidEvent, PayloadTooLarge, WarroomError
+from warroom.settings import Settings
+
+STATUS = {PayloadTooLarge: 413, InvalidEvent: 422, BrokerError: 503}
+
+
+async def warroom_error(request: Request, exc: Exception) -> JSONResponse:
+    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
+    field = getattr(exc, "field", None)
+    return JSONResponse({"detail": str(exc), "field": field}, status_code=status)
+
+
+def create_api(settings: Settings, bootstrap: str) -> FastAPI:
+    """The API for the Kafka cluster at ``bootstrap``."""
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        async with running(settings, bootstrap) as runtime:
+            api.state.runtime = runtime
+            yield
+
+    api = FastAPI(title="warroom", version=__version__, lifespan=lifespan)
+    api.add_exception_handler(WarroomError, warroom_error)
+    for module in (events, stream, campaigns, health):
+        api.include_router(module.router)
+
+    page = files("warroom.web").joinpath("index.html").read_text(encoding="utf-8")
+
+    @api.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index() -> str:
+        return page
+
+    return api

@@ -1,0 +1,61 @@
+"""``POST /v1/events/{clicks|orders|payments}``: JSON array or NDJSON in, 202 with a report."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from warroom.api.deps import ProducerDep, SettingsDep
+from warroom.errors import InvalidEvent, PayloadTooLarge
+from warroom.streams.codecs import decode_body, validate_items
+
+router = APIRouter(prefix="/v1/events", tags=["ingest"])
+
+
+class RejectedItem(BaseModel):
+    index: int
+    field: str | None
+    message: str
+
+
+class IngestReport(BaseModel):
+    accepted: int
+    rejected: list[RejectedItem]
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The request body, refusing it as soon as it exceeds ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"body of {declared} bytes exceeds the limit of {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"body exceeds the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post("/{kind}", status_code=202, response_model=IngestReport,
+             responses={413: {"description": "body too large"},
+                        422: {"description": "batch too long, or no valid event"}})
+async def ingest(kind: Literal["clicks", "orders", "payments"], request: Request,
+                 producer: ProducerDep, settings: SettingsDep) -> JSONResponse:
+    body = await read_capped(request, settings.ingest_max_body_bytes)
+    if not body.strip():
+        raise InvalidEvent("empty body: send a JSON array or NDJSON", field="body")
+    items, unreadable = decode_body(body)
+    if len(items) + len(unreadable) > settings.ingest_max_batch:
+        raise InvalidEvent(f"{len(items) + len(unreadable)} events in one request; "
+                           f"the limit is {settings.ingest_max_batch}", field="body")
+    good, invalid = validate_items(kind, items)
+    if good:
+        await producer.send(kind, good)
+    rejected = sorted(unreadable + invalid, key=lambda r: r.index)
+    report = IngestReport(accepted=len(good), rejected=[
+        RejectedItem(index=r.index, field=r.field, message=r.message) for r in rejected])
+    return JSONResponse(report.model_dump(), status_code=202 if good or not rejected else 422)

@@ -1,0 +1,193 @@
+"""``warroom demo | serve | worker | api | simulate``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import httpx
+from mode import Service, ServiceT
+
+from warroom.errors import WarroomError
+from warroom.settings import Settings, get_settings, use_settings
+
+log = logging.getLogger("warroom")
+
+
+@contextlib.contextmanager
+def kafka(settings: Settings) -> Iterator[Settings]:
+    """The settings with the configured Kafka, or with an embedded tansu broker that runs
+    for the duration of the block."""
+    if settings.kafka_bootstrap:
+        yield settings
+        return
+    from warroom.streams.broker import embedded_broker
+
+    with embedded_broker(settings.tansu_bin, host="127.0.0.1") as bootstrap:
+        yield use_settings(settings.model_copy(update={"kafka_bootstrap": bootstrap}))
+
+
+class Console(Service):
+    """Prints the URL once the API answers, then one readable line per decision or verdict;
+    in the demo it also drives the simulator through the HTTP ingest path."""
+
+    def __init__(self, api: object, url: str, rate: float | None, seed: int, **kw: object) -> None:
+        self.api, self.url, self.rate, self.seed = api, url, rate, seed
+        self._sim: asyncio.Task[object] | None = None
+        super().__init__(**kw)
+
+    async def on_stop(self) -> None:
+        if self._sim is not None:  # stop sending before the API goes away
+            self._sim.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sim
+
+    @Service.task
+    async def _run(self) -> None:
+        async with httpx.AsyncClient() as client:
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get(f"{self.url}/v1/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+        print(f"warroom is up: {self.url}   (live feed: {self.url}/v1/stream · Ctrl-C stops)",
+              flush=True)
+        if self.rate:
+            from warroom.sim.run import simulate
+            from warroom.sim.sinks import HttpSink
+
+            print(f"simulator: {self.rate:g} events/s, seed {self.seed}, IP-burst attacks every 10 s",
+                  flush=True)
+            self._sim = asyncio.create_task(simulate(HttpSink(self.url), self.rate, self.seed))
+        await self._print_feed()
+
+    async def _print_feed(self) -> None:
+        from warroom.schemas.decisions import Verdict
+        from warroom.streams.feed import Filter
+
+        feed = self.api.state.runtime.feed  # type: ignore[attr-defined]
+        with feed.subscribe(Filter()) as sub:
+            while not self.should_stop:
+                item = await sub.queue.get()
+                line = Verdict.model_validate(item.record).line() if item.kind == "verdict" else item.data.decode()
+                print(line, flush=True)
+
+
+def run_worker(settings: Settings, with_api: bool, rate: float | None = None, seed: int = 7) -> None:
+    """Run the Faust worker (with the API on its loop when ``with_api``) until a signal."""
+    from faust.contrib.asgi import serve_asgi
+    from faust.worker import Worker
+
+    class AppFirstWorker(Worker):
+        """Starts the app before the extra services, so they stop before it (and its API)."""
+
+        def on_init_dependencies(self) -> Iterable[ServiceT]:
+            deps = list(super().on_init_dependencies())
+            return [self.app, *(d for d in deps if d is not self.app)]
+
+    import warroom.agents  # noqa: F401  (registers the agents)
+    from warroom.api.main import create_api
+    from warroom.app import app
+    from warroom.streams import topics
+    from warroom.streams.admin import ensure_topics
+    from warroom.streams.broker import free_port
+
+    bootstrap = _external(settings)
+    if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
+        raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")
+    ensure_topics(bootstrap, topics.all_names(), settings.partitions)
+    services: list[Service] = []
+    if with_api:
+        port = settings.web_port or free_port(settings.web_host)
+        api = create_api(settings, bootstrap)
+        serve_asgi(app, api, host=settings.web_host, port=port, timeout_graceful_shutdown=1)
+        services.append(Console(api, f"http://{settings.web_host}:{port}", rate, seed))
+    AppFirstWorker(app, *services, loglevel="WARNING", quiet=True,
+                   redirect_stdouts=False).execute_from_commandline()
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    with kafka(settings) as settings:
+        run_worker(settings, with_api=True, rate=args.rate, seed=args.seed)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    with kafka(settings) as settings:
+        run_worker(settings, with_api=True)
+
+
+def _external(settings: Settings) -> str:
+    if not settings.kafka_bootstrap:
+        raise WarroomError("set WARROOM_KAFKA_BOOTSTRAP=host:port (use `warroom serve` for one process)")
+    return settings.kafka_bootstrap
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    run_worker(settings, with_api=False)
+
+
+def cmd_api(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from warroom.api.main import create_api
+
+    settings = get_settings()
+    api = create_api(settings, _external(settings))
+    uvicorn.run(api, host=settings.web_host, port=settings.web_port or 8000, timeout_graceful_shutdown=1)
+
+
+def cmd_simulate(args: argparse.Namespace) -> None:
+    from warroom.sim.run import simulate
+    from warroom.sim.sinks import HttpSink, KafkaSink, Sink
+
+    settings = get_settings()
+    sink: Sink
+    if args.http:
+        sink = HttpSink(args.http)
+    else:
+        sink = KafkaSink(args.kafka or _external(settings), topic_prefix=settings.app_id)
+    traffic = asyncio.run(simulate(sink, args.rate, args.seed, args.duration, args.attack_every, args.truth))
+    print(f"sent traffic with {len(traffic.truth)} attack orders", file=sys.stderr)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="warroom", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="embedded broker + worker + API + simulator, one process")
+    demo.add_argument("--rate", type=float, default=200, help="simulated events per second")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(func=cmd_demo)
+    sub.add_parser("serve", help="embedded (or configured) broker + worker + API").set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help="a stream worker on WARROOM_KAFKA_BOOTSTRAP").set_defaults(func=cmd_worker)
+    sub.add_parser("api", help="the API alone on WARROOM_KAFKA_BOOTSTRAP").set_defaults(func=cmd_api)
+    sim = sub.add_parser("simulate", help="send simulated traffic over HTTP or Kafka")
+    sim.add_argument("--rate", type=float, default=200, help="events per second")
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--duration", type=float, default=None, help="seconds; default: until Ctrl-C")
+    sim.add_argument("--attack-every", type=float, default=10.0, help="seconds between bursts")
+    sim.add_argument("--truth", type=Path, default=None, help="write attack orders (JSON lines)")
+    target = sim.add_mutually_exclusive_group()
+    target.add_argument("--http", help="API base URL, e.g. http://127.0.0.1:8000")
+    target.add_argument("--kafka", help="bootstrap host:port (default WARROOM_KAFKA_BOOTSTRAP)")
+    sim.set_defaults(func=cmd_simulate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        args.func(args)
+    except WarroomError as exc:
+        print(f"warroom: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        pass

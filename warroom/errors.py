@@ -1,0 +1,22 @@
+"""The one exception root and its meaningful subclasses."""
+
+
+class WarroomError(Exception):
+    """Base of every error warroom raises on purpose."""
+
+
+class BrokerError(WarroomError):
+    """The Kafka-protocol broker could not be started or reached."""
+
+
+class InvalidEvent(WarroomError):
+    """An event failed validation; ``field`` names the offending field when known."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PayloadTooLarge(WarroomError):
+    """A request body or batch is larger than the configured bound."""

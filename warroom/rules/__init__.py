@@ -1,0 +1,1 @@
+"""Pure decision code: no faust, no river, no database client, no clock."""

@@ -1,0 +1,1 @@
+"""三快 budget rules on live campaign and creative metrics (issue 4)."""

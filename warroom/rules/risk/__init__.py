@@ -1,0 +1,1 @@
+"""Risk rules on orders and payments, one per file."""

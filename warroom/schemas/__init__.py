@@ -1,0 +1,1 @@
+"""Wire records: events in, decisions and verdicts out (versioned namespaces)."""

@@ -1,0 +1,85 @@
+"""Events platforms stream in: clicks (impression / play / click), orders, payments.
+
+Namespace ``warroom.v1``: a breaking change gets ``v2``, never a silent edit.
+Unknown fields are ignored so that platforms can add fields without breaking us.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from warroom.schemas.types import EventTime, Id, IpAddress, Money, Text
+
+NAMESPACE = "warroom.v1"
+
+
+class Event(BaseModel):
+    """What every event carries: an idempotency id and its event time (UTC)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: Id
+    ts: EventTime
+
+
+class Viewer(BaseModel):
+    """The viewer's profile as the platform reports it; every part is optional."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    viewer_id: Id
+    gender: Literal["f", "m", "u"] = "u"
+    age_band: Literal["<18", "18-23", "24-30", "31-40", "41-50", "50+", "unknown"] = "unknown"
+    spending_power: int | None = Field(None, ge=1, le=5, description="1 low .. 5 high")
+    city: Text | None = None
+    city_tier: int | None = Field(None, ge=1, le=5)
+
+
+class Click(Event):
+    """An ad interaction: an impression, a play of the video, or a click on the product."""
+
+    kind: Literal["impression", "play", "click"]
+    shop_id: Id
+    campaign_id: Id
+    creative_id: Id
+    creator_id: Id | None = None
+    product_id: Id | None = None
+    viewer: Viewer
+    cost: Money = Field(0, description="what this interaction cost the advertiser, CNY")
+    watch_time_s: float | None = Field(None, ge=0, le=86_400)
+    video_length_s: float | None = Field(None, gt=0, le=86_400)
+
+
+class Order(Event):
+    """A placed order, with the ad it is attributed to when there is one."""
+
+    order_id: Id
+    user_id: Id
+    ip: IpAddress
+    device_id: Id | None = None
+    shop_id: Id
+    sku: Id
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price: Money
+    amount: Money
+    campaign_id: Id | None = None
+    creative_id: Id | None = None
+    creator_id: Id | None = None
+    channel: Literal["live", "video", "search", "shop", "other"] = "other"
+    city: Text | None = None
+
+
+class Payment(Event):
+    """A payment attempt for an order."""
+
+    payment_id: Id
+    order_id: Id
+    amount: Money
+    method: Literal["alipay", "wechat", "card", "balance", "other"]
+    status: Literal["success", "failed", "pending"]
+    card_hash: Id | None = None
+
+
+EVENT_TYPES: dict[str, type[Event]] = {"clicks": Click, "orders": Order, "payments": Payment}

@@ -1,0 +1,51 @@
+"""Field types shared by every wire record: ids, text, money, event time, IPs."""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+#: Earliest event time accepted; anything older is a unit or clock error.
+MIN_TS = datetime(2015, 1, 1, tzinfo=UTC)
+#: How far in the future an event time may lie (producer clock skew).
+MAX_FUTURE_S = 24 * 3600
+#: Money is CNY; sums are kept exactly in integer units of 0.0001 CNY.
+MONEY_UNITS = 10_000
+
+
+def _event_time(value: datetime) -> datetime:
+    """Event times are UTC; a naive time is read as UTC, an absurd one is refused."""
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value < MIN_TS:
+        raise ValueError(f"timestamp before {MIN_TS:%Y-%m-%d} is not plausible")
+    if value.timestamp() > time.time() + MAX_FUTURE_S:
+        raise ValueError("timestamp more than 24 h in the future")
+    return value
+
+
+def _ip(value: str) -> str:
+    try:
+        return ipaddress.ip_address(value.strip()).compressed
+    except ValueError:
+        raise ValueError("not an IPv4 or IPv6 address") from None
+
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Text = Annotated[str, StringConstraints(max_length=256)]
+Money = Annotated[Decimal, Field(ge=0, le=1_000_000_000, decimal_places=4, allow_inf_nan=False)]
+EventTime = Annotated[datetime, AfterValidator(_event_time)]
+IpAddress = Annotated[str, StringConstraints(max_length=64), AfterValidator(_ip)]
+
+
+def money_units(amount: Decimal) -> int:
+    """Exact integer units of 0.0001 CNY.
+
+    >>> money_units(Decimal("12.34"))
+    123400
+    """
+    return int(amount * MONEY_UNITS)

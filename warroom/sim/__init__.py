@@ -1,0 +1,1 @@
+"""The traffic simulator: seeded live-commerce traffic with attacks and ground truth."""

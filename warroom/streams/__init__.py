@@ -1,0 +1,1 @@
+"""Topics, envelopes, partitioning, dead-letter routing and the broker itself."""

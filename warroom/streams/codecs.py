@@ -1,0 +1,120 @@
+"""Envelopes: a message value is one JSON event or a JSON array of events.
+
+Decoding validates item by item so that one bad event never costs its neighbours;
+encoding writes the validated models back as one JSON array per message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from warroom.errors import InvalidEvent
+from warroom.schemas.events import EVENT_TYPES, Event
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """One item that failed validation: where it was, which field, and why."""
+
+    index: int
+    field: str | None
+    message: str
+    raw: bytes = b""
+
+
+def decode_envelope(raw: bytes | str) -> list[Any]:
+    """Parse a message value into its list of items (an object counts as a list of one).
+
+    >>> decode_envelope(b'{"a": 1}')
+    [{'a': 1}]
+    >>> decode_envelope(b'[1, 2]')
+    [1, 2]
+    """
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidEvent(f"not JSON: {exc}") from None
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value]
+    raise InvalidEvent("expected a JSON object or an array of objects")
+
+
+def describe(error: ErrorDetails) -> tuple[str | None, str]:
+    """A pydantic error as (dotted field path, message)."""
+    field = ".".join(str(part) for part in error["loc"]) or None
+    return field, error["msg"]
+
+
+def validate_items(
+    kind: str, items: Iterable[tuple[int, Any]]
+) -> tuple[list[Event], list[Rejected]]:
+    """Validate (index, item) pairs as events of ``kind``; keep the good, explain the bad."""
+    model = EVENT_TYPES[kind]
+    good: list[Event] = []
+    bad: list[Rejected] = []
+    for index, item in items:
+        if not isinstance(item, dict):
+            bad.append(Rejected(index, None, "expected a JSON object", orjson.dumps(item)))
+            continue
+        try:
+            good.append(model.model_validate(item))
+        except ValidationError as exc:
+            field, message = describe(exc.errors(include_url=False)[0])
+            bad.append(Rejected(index, field, message, orjson.dumps(item)))
+    return good, bad
+
+
+@lru_cache(maxsize=None)
+def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def decode_events(kind: str, raw: bytes) -> tuple[list[Event], list[Rejected]]:
+    """Decode and validate one message; the common all-valid case stays inside pydantic-core."""
+    if raw[:1] == b"[":
+        try:
+            return list(_list_adapter(EVENT_TYPES[kind]).validate_json(raw)), []
+        except ValidationError:
+            pass
+    return validate_items(kind, enumerate(decode_envelope(raw)))
+
+
+def decode_trusted(model: type[M], raw: bytes) -> list[M]:
+    """Decode an envelope that warroom itself wrote (internal topics: already validated)."""
+    return _list_adapter(model).validate_json(raw)
+
+
+def decode_body(body: bytes) -> tuple[list[tuple[int, Any]], list[Rejected]]:
+    """An HTTP ingest body: a JSON array, or NDJSON (one object per line).
+
+    >>> decode_body(b'{"a": 1}\\nnope\\n')[1][0].index
+    1
+    """
+    stripped = body.lstrip()
+    if stripped[:1] == b"[":
+        return list(enumerate(decode_envelope(stripped))), []
+    items: list[tuple[int, Any]] = []
+    bad: list[Rejected] = []
+    lines = (line for line in body.splitlines() if line.strip())
+    for index, line in enumerate(lines):
+        try:
+            items.append((index, orjson.loads(line)))
+        except orjson.JSONDecodeError as exc:
+            bad.append(Rejected(index, None, f"line is not JSON: {exc}", line[:2000]))
+    return items, bad
+
+
+def encode_envelope(records: Iterable[BaseModel]) -> bytes:
+    """One JSON array of records, serialised by pydantic-core."""
+    return b"[" + b",".join(r.__pydantic_serializer__.to_json(r) for r in records) + b"]"

@@ -1,0 +1,35 @@
+"""One batch of an input topic: validate, route the good, dead-letter the bad."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from faust.types import EventT
+
+from warroom.schemas.decisions import DeadLetter
+from warroom.streams import stats, topics
+from warroom.streams.deadletter import Source, reason_key, split
+from warroom.streams.send import send_envelopes
+
+Router = Callable[[Sequence[Any]], Awaitable[None]]
+
+
+def sources(batch: Sequence[EventT]) -> list[Source]:
+    return [Source(e.message.topic, e.message.partition, e.message.offset, e.value) for e in batch]
+
+
+async def report_dead(kind: str, dead: Sequence[DeadLetter]) -> None:
+    """Send dead letters to their topic and count them by reason."""
+    for letter in dead:
+        stats.count(f"deadletter.{kind}.{reason_key(letter)}")
+    await send_envelopes(topics.deadletter, dead, key=lambda d: d.source_topic)
+
+
+async def ingest_batch(kind: str, batch: Sequence[EventT], route: Router) -> None:
+    good, dead = split(kind, sources(batch))
+    stats.count(f"events.{kind}.valid", len(good))
+    if dead:
+        await report_dead(kind, dead)
+    if good:
+        await route(good)

@@ -1,0 +1,43 @@
+"""Where validated events go: which internal topic, keyed by what."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from warroom.schemas.events import Click, Event, Order
+from warroom.schemas.internal import Activity
+from warroom.schemas.types import money_units
+from warroom.streams import topics
+from warroom.streams.send import send_envelopes
+
+#: The partition key of each input topic, for producers that want to spread load well.
+INPUT_KEYS = {"clicks": "campaign_id", "orders": "ip", "payments": "order_id"}
+
+
+def input_key(kind: str, event: Event) -> str:
+    return str(getattr(event, INPUT_KEYS[kind]))
+
+
+def click_activity(click: Click) -> Activity:
+    return Activity(campaign_id=click.campaign_id, creative_id=click.creative_id,
+                    shop_id=click.shop_id, ts=click.ts.timestamp(), kind=click.kind,
+                    spend=money_units(click.cost))
+
+
+def order_activity(order: Order) -> Activity | None:
+    if order.campaign_id is None:
+        return None
+    return Activity(campaign_id=order.campaign_id, creative_id=order.creative_id,
+                    shop_id=order.shop_id, ts=order.ts.timestamp(), kind="order",
+                    gmv=money_units(order.amount))
+
+
+async def route_clicks(clicks: Sequence[Click]) -> None:
+    acts = [click_activity(c) for c in clicks]
+    await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
+
+
+async def route_orders(orders: Sequence[Order]) -> None:
+    await send_envelopes(topics.orders_by_ip, orders, key=lambda o: o.ip)
+    acts = [a for a in map(order_activity, orders) if a is not None]
+    await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)

@@ -1,0 +1,75 @@
+"""Read every partition of some topics without a consumer group.
+
+Each API process needs all verdicts and all campaign snapshots, not a share of
+them, so it assigns itself every partition instead of joining the workers' group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[str, bytes], None]
+
+
+class TopicTail:
+    """Calls ``handler(topic, value)`` for every message, from ``backlog`` messages
+    before the end of each partition (None = from the beginning)."""
+
+    def __init__(self, bootstrap: str, topics: Sequence[str], handler: Handler,
+                 backlog: int | None, fetch_wait_ms: int = 50) -> None:
+        self.topics = list(topics)
+        self.handler = handler
+        self.backlog = backlog
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+            fetch_max_wait_ms=fetch_wait_ms, auto_offset_reset="earliest",
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        await self._consumer.topics()  # fetches metadata for every topic
+        tps = [
+            TopicPartition(topic, p)
+            for topic in self.topics
+            for p in sorted(self._consumer.partitions_for_topic(topic) or ())
+        ]
+        self._consumer.assign(tps)
+        if self.backlog is None:
+            await self._consumer.seek_to_beginning(*tps)
+        else:
+            ends = await self._consumer.end_offsets(tps)
+            for tp in tps:
+                self._consumer.seek(tp, max(0, ends[tp] - self.backlog))
+        self._task = asyncio.create_task(self._run(), name=f"tail:{','.join(self.topics)}")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=500)
+            except KafkaError as exc:
+                log.warning("tail of %s: %r; retrying", self.topics, exc)
+                await asyncio.sleep(1)
+                continue
+            for tp, messages in batches.items():
+                for msg in messages:
+                    if msg.value is not None:
+                        try:
+                            self.handler(tp.topic, msg.value)
+                        except Exception:
+                            log.exception("tail of %s: bad message at %s@%d", tp.topic, tp, msg.offset)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()

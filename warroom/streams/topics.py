@@ -1,0 +1,48 @@
+"""Every topic, declared once. Values are JSON envelopes (one event or an array).
+
+Names are ``<app_id>.<name>.v1``; ``warroom.orders.v1`` with the default app id.
+"""
+
+from __future__ import annotations
+
+from faust.types import TopicT
+
+from warroom.app import app
+from warroom.settings import get_settings
+
+PREFIX = get_settings().app_id
+
+
+def topic_name(name: str) -> str:
+    return f"{PREFIX}.{name}.v1"
+
+
+def _topic(name: str, internal: bool = False) -> TopicT:
+    return app.topic(
+        topic_name(name), key_type=bytes, value_type=bytes,
+        key_serializer="raw", value_serializer="raw", internal=internal,
+    )
+
+
+# What platforms write: clicks (impression / play / click), orders, payments.
+clicks = _topic("clicks")
+orders = _topic("orders")
+payments = _topic("payments")
+INPUTS = {"clicks": clicks, "orders": orders, "payments": payments}
+
+# What warroom writes for people and other systems.
+deadletter = _topic("deadletter")
+verdicts = _topic("verdicts")
+decisions = _topic("decisions")
+
+# Internal: validated events re-partitioned by what each agent keys its state on.
+orders_by_ip = _topic("orders-by-ip", internal=True)
+campaign_activity = _topic("campaign-activity", internal=True)
+campaign_live = _topic("campaign-live", internal=True)
+
+ALL = (clicks, orders, payments, deadletter, verdicts, decisions,
+       orders_by_ip, campaign_activity, campaign_live)
+
+
+def all_names() -> list[str]:
+    return [topic.get_topic_name() for topic in ALL]

@@ -1,0 +1,108 @@
+"""Event-time state kept by agents: per-key sliding logs and per-minute counters.
+
+Both follow a watermark (the highest event time seen) and forget what lies further
+behind it than they need, so memory stays bounded by the window, not the stream.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict
+from collections.abc import Sequence
+
+from warroom.schemas.internal import Activity, CampaignLive, CampaignMinute
+
+
+class SlidingLog:
+    """Per key, the (time, id) pairs of the last ``horizon_s`` seconds, sorted by time.
+
+    Ids are unique per key, so a redelivered event is not counted twice.
+    """
+
+    def __init__(self, horizon_s: float, lateness_s: float) -> None:
+        self.horizon_s = horizon_s
+        self.lateness_s = lateness_s
+        self.watermark = 0.0
+        self._logs: dict[str, list[tuple[float, str]]] = {}
+
+    def is_late(self, ts: float) -> bool:
+        """Behind the watermark by more than the allowed lateness."""
+        return ts < self.watermark - self.lateness_s
+
+    def add(self, key: str, ts: float, item_id: str) -> bool:
+        """Record ``item_id`` at ``ts``; False if this key already holds it."""
+        log = self._logs.setdefault(key, [])
+        if any(seen == item_id for _, seen in log):
+            return False
+        insort(log, (ts, item_id))
+        self.watermark = max(self.watermark, ts)
+        return True
+
+    def around(self, key: str, ts: float, span_s: float) -> Sequence[tuple[float, str]]:
+        """The key's pairs with times in [ts - span, ts + span]."""
+        log = self._logs.get(key, [])
+        lo = bisect_left(log, (ts - span_s,))
+        hi = bisect_right(log, (ts + span_s, "\uffff"))
+        return log[lo:hi]
+
+    def expire(self) -> int:
+        """Forget pairs older than the horizon behind the watermark; returns keys dropped."""
+        cutoff = self.watermark - self.horizon_s - self.lateness_s
+        dropped = 0
+        for key in list(self._logs):
+            log = self._logs[key]
+            keep = bisect_left(log, (cutoff,))
+            if keep == len(log):
+                del self._logs[key]
+                dropped += 1
+            elif keep:
+                del log[:keep]
+        return dropped
+
+    def __len__(self) -> int:
+        return len(self._logs)
+
+
+_FIELDS = {"impression": "impressions", "play": "plays", "click": "clicks", "order": "orders"}
+
+
+class MinuteCounters:
+    """Per campaign, counters by event-time minute for the last ``keep_minutes``."""
+
+    def __init__(self, keep_minutes: int = 61) -> None:
+        self.keep_minutes = keep_minutes
+        self.watermark = 0.0
+        self._counts: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
+        self._shop: dict[str, str] = {}
+        self.dirty: set[str] = set()
+
+    def add(self, act: Activity) -> bool:
+        """Count one activity; False when it is older than the minutes kept."""
+        minute = int(act.ts // 60)
+        if minute < self.watermark // 60 - self.keep_minutes:
+            return False
+        bucket = self._counts[act.campaign_id].setdefault(minute, {})
+        field = _FIELDS[act.kind]
+        bucket[field] = bucket.get(field, 0) + 1
+        if act.spend:
+            bucket["spend"] = bucket.get("spend", 0) + act.spend
+        if act.gmv:
+            bucket["gmv"] = bucket.get("gmv", 0) + act.gmv
+        self._shop[act.campaign_id] = act.shop_id
+        self.watermark = max(self.watermark, act.ts)
+        self.dirty.add(act.campaign_id)
+        return True
+
+    def snapshots(self, now: float) -> list[CampaignLive]:
+        """Snapshots of every campaign changed since the last call (then forgets old minutes)."""
+        oldest = int(self.watermark // 60) - self.keep_minutes
+        out = []
+        for campaign_id in sorted(self.dirty):
+            buckets = self._counts[campaign_id]
+            for minute in [m for m in buckets if m < oldest]:
+                del buckets[minute]
+            minutes = [CampaignMinute(minute=m, **buckets[m]) for m in sorted(buckets)]
+            out.append(CampaignLive(campaign_id=campaign_id, shop_id=self._shop[campaign_id],
+                                    minutes=minutes, updated_at=now))
+        self.dirty.clear()
+        return out

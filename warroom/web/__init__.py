@@ -1,0 +1,1 @@
+"""Static assets of the war-room page (the full page comes with issue 8)."""
