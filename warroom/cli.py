@@ -36,10 +36,10 @@ class Console(Service):
     """Prints the URL once the API answers, then one readable line per decision or verdict;
     in the demo it also drives the simulator through the HTTP ingest path."""
 
-    def __init__(self, api: object, url: str, rate: float | None, seed: int, **kw: object) -> None:
+    def __init__(self, api: object, url: str, rate: float | None, seed: int) -> None:
         self.api, self.url, self.rate, self.seed = api, url, rate, seed
         self._sim: asyncio.Task[object] | None = None
-        super().__init__(**kw)
+        super().__init__()
 
     async def on_stop(self) -> None:
         if self._sim is not None:  # stop sending before the API goes away
@@ -55,14 +55,18 @@ class Console(Service):
                     if (await client.get(f"{self.url}/v1/health")).status_code == 200:
                         break
                 await asyncio.sleep(0.1)
-        print(f"warroom is up: {self.url}   (live feed: {self.url}/v1/stream · Ctrl-C stops)",
-              flush=True)
+        print(
+            f"warroom is up: {self.url}   (live feed: {self.url}/v1/stream · Ctrl-C stops)",
+            flush=True,
+        )
         if self.rate:
             from warroom.sim.run import simulate
             from warroom.sim.sinks import HttpSink
 
-            print(f"simulator: {self.rate:g} events/s, seed {self.seed}, IP-burst attacks every 10 s",
-                  flush=True)
+            print(
+                f"simulator: {self.rate:g} events/s, seed {self.seed}, IP-burst attacks every 10 s",
+                flush=True,
+            )
             self._sim = asyncio.create_task(simulate(HttpSink(self.url), self.rate, self.seed))
         await self._print_feed()
 
@@ -74,11 +78,17 @@ class Console(Service):
         with feed.subscribe(Filter()) as sub:
             while not self.should_stop:
                 item = await sub.queue.get()
-                line = Verdict.model_validate(item.record).line() if item.kind == "verdict" else item.data.decode()
+                line = (
+                    Verdict.model_validate(item.record).line()
+                    if item.kind == "verdict"
+                    else item.data.decode()
+                )
                 print(line, flush=True)
 
 
-def run_worker(settings: Settings, with_api: bool, rate: float | None = None, seed: int = 7) -> None:
+def run_worker(
+    settings: Settings, with_api: bool, rate: float | None = None, seed: int = 7
+) -> None:
     """Run the Faust worker (with the API on its loop when ``with_api``) until a signal."""
     from faust.contrib.asgi import serve_asgi
     from faust.worker import Worker
@@ -107,8 +117,9 @@ def run_worker(settings: Settings, with_api: bool, rate: float | None = None, se
         api = create_api(settings, bootstrap)
         serve_asgi(app, api, host=settings.web_host, port=port, timeout_graceful_shutdown=1)
         services.append(Console(api, f"http://{settings.web_host}:{port}", rate, seed))
-    AppFirstWorker(app, *services, loglevel="WARNING", quiet=True,
-                   redirect_stdouts=False).execute_from_commandline()
+    AppFirstWorker(
+        app, *services, loglevel="WARNING", quiet=True, redirect_stdouts=False
+    ).execute_from_commandline()
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -125,7 +136,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def _external(settings: Settings) -> str:
     if not settings.kafka_bootstrap:
-        raise WarroomError("set WARROOM_KAFKA_BOOTSTRAP=host:port (use `warroom serve` for one process)")
+        raise WarroomError(
+            "set WARROOM_KAFKA_BOOTSTRAP=host:port (use `warroom serve` for one process)"
+        )
     return settings.kafka_bootstrap
 
 
@@ -141,7 +154,9 @@ def cmd_api(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     api = create_api(settings, _external(settings))
-    uvicorn.run(api, host=settings.web_host, port=settings.web_port or 8000, timeout_graceful_shutdown=1)
+    uvicorn.run(
+        api, host=settings.web_host, port=settings.web_port or 8000, timeout_graceful_shutdown=1
+    )
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
@@ -154,7 +169,9 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         sink = HttpSink(args.http)
     else:
         sink = KafkaSink(args.kafka or _external(settings), topic_prefix=settings.app_id)
-    traffic = asyncio.run(simulate(sink, args.rate, args.seed, args.duration, args.attack_every, args.truth))
+    traffic = asyncio.run(
+        simulate(sink, args.rate, args.seed, args.duration, args.attack_every, args.truth)
+    )
     print(f"sent traffic with {len(traffic.truth)} attack orders", file=sys.stderr)
 
 
@@ -165,9 +182,15 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--rate", type=float, default=200, help="simulated events per second")
     demo.add_argument("--seed", type=int, default=7)
     demo.set_defaults(func=cmd_demo)
-    sub.add_parser("serve", help="embedded (or configured) broker + worker + API").set_defaults(func=cmd_serve)
-    sub.add_parser("worker", help="a stream worker on WARROOM_KAFKA_BOOTSTRAP").set_defaults(func=cmd_worker)
-    sub.add_parser("api", help="the API alone on WARROOM_KAFKA_BOOTSTRAP").set_defaults(func=cmd_api)
+    sub.add_parser("serve", help="embedded (or configured) broker + worker + API").set_defaults(
+        func=cmd_serve
+    )
+    sub.add_parser("worker", help="a stream worker on WARROOM_KAFKA_BOOTSTRAP").set_defaults(
+        func=cmd_worker
+    )
+    sub.add_parser("api", help="the API alone on WARROOM_KAFKA_BOOTSTRAP").set_defaults(
+        func=cmd_api
+    )
     sim = sub.add_parser("simulate", help="send simulated traffic over HTTP or Kafka")
     sim.add_argument("--rate", type=float, default=200, help="events per second")
     sim.add_argument("--seed", type=int, default=7)
@@ -183,7 +206,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         args.func(args)
     except WarroomError as exc:

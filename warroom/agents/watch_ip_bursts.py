@@ -34,7 +34,9 @@ def judge(order: Order, now: datetime) -> Verdict | None:
     if ip_log.is_late(ts):
         stats.count("late.orders")
     ip_log.add(order.ip, ts, order.order_id)
-    hit = same_ip_burst.same_ip_burst(order.ip, ts, ip_log.around(order.ip, ts, params.window_s), params)
+    hit = same_ip_burst.same_ip_burst(
+        order.ip, ts, ip_log.around(order.ip, ts, params.window_s), params
+    )
     hits = [(hit, rule)] if hit else []
     return verdict_for(order, hits, rulebook.current("risk.thresholds"), now)
 
@@ -48,6 +50,8 @@ async def watch_ip_bursts(stream: StreamT[bytes]) -> None:
         stats.count("verdicts", len(verdicts))
         await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)
         if time.monotonic() - last_expiry > _s.flush_interval_s:
-            ip_log.horizon_s = cast(same_ip_burst.Params, rulebook.current(same_ip_burst.RULE_ID).params).window_s
+            ip_log.horizon_s = cast(
+                same_ip_burst.Params, rulebook.current(same_ip_burst.RULE_ID).params
+            ).window_s
             ip_log.expire()
             last_expiry = time.monotonic()

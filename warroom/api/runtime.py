@@ -33,8 +33,12 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     feed_names = [topics.verdicts.get_topic_name(), topics.decisions.get_topic_name()]
     tails = [
         TopicTail(bootstrap, feed_names, rt.feed.publish_envelope, backlog=rt.feed.recent.maxlen),
-        TopicTail(bootstrap, [topics.campaign_live.get_topic_name()], rt.live.publish_envelope,
-                  backlog=None),
+        TopicTail(
+            bootstrap,
+            [topics.campaign_live.get_topic_name()],
+            rt.live.publish_envelope,
+            backlog=None,
+        ),
     ]
     await rt.producer.start()
     started: list[TopicTail] = []

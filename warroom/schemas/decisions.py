@@ -49,7 +49,8 @@ class Verdict(BaseModel):
     def line(self) -> str:
         """One readable line for a terminal."""
         reasons = "; ".join(f"{h.rule_id} v{h.rule_version}: {h.explanation}" for h in self.hits)
-        return f"{self.outcome.upper():7} order {self.order_id} shop {self.shop_id} score {self.score:.0f} | {reasons}"
+        head = f"{self.outcome.upper():7} order {self.order_id} shop {self.shop_id}"
+        return f"{head} score {self.score:.0f} | {reasons}"
 
 
 class DeadLetter(BaseModel):

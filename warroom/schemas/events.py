@@ -6,6 +6,7 @@ Unknown fields are ignored so that platforms can add fields without breaking us.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,7 +48,7 @@ class Click(Event):
     creator_id: Id | None = None
     product_id: Id | None = None
     viewer: Viewer
-    cost: Money = Field(0, description="what this interaction cost the advertiser, CNY")
+    cost: Money = Field(Decimal(0), description="what this interaction cost the advertiser, CNY")
     watch_time_s: float | None = Field(None, ge=0, le=86_400)
     video_length_s: float | None = Field(None, gt=0, le=86_400)
 

@@ -14,8 +14,14 @@ from warroom.sim.traffic import Traffic
 TICK_S = 0.1
 
 
-async def simulate(sink: Sink, rate: float, seed: int, duration_s: float | None = None,
-                   attack_every_s: float = 10.0, truth_path: Path | None = None) -> Traffic:
+async def simulate(
+    sink: Sink,
+    rate: float,
+    seed: int,
+    duration_s: float | None = None,
+    attack_every_s: float = 10.0,
+    truth_path: Path | None = None,
+) -> Traffic:
     """Send about ``rate`` events per second; returns the traffic with its ground truth."""
     traffic = Traffic(seed, attack_every_s=attack_every_s)
     await sink.start()
@@ -31,5 +37,6 @@ async def simulate(sink: Sink, rate: float, seed: int, duration_s: float | None 
     finally:
         await sink.stop()
         if truth_path is not None:
-            truth_path.write_bytes(b"".join(orjson.dumps(t) + b"\n" for t in traffic.truth))
+            lines = b"".join(orjson.dumps(t) + b"\n" for t in traffic.truth)
+            await asyncio.to_thread(truth_path.write_bytes, lines)
     return traffic

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
-
-import logging
 
 import httpx
 import orjson
@@ -39,8 +38,11 @@ class HttpSink:
         if self._client is None:
             raise RuntimeError("HttpSink.start() was not called")
         try:
-            resp = await self._client.post(f"/v1/events/{kind}", content=orjson.dumps(events),
-                                           headers={"content-type": "application/json"})
+            resp = await self._client.post(
+                f"/v1/events/{kind}",
+                content=orjson.dumps(events),
+                headers={"content-type": "application/json"},
+            )
         except httpx.TransportError as exc:
             self.failed += len(events)
             log.warning("POST /v1/events/%s failed: %r", kind, exc)

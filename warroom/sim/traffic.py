@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from warroom.sim.world import Campaign, Viewer, World, build_world
+from warroom.sim.world import Campaign, Viewer, World, build_world, random_ip
 
 Event = dict[str, Any]
 
@@ -77,35 +77,63 @@ class Traffic:
     def _click(self, now: float, camp: Campaign, viewer: Viewer, kind: str, cost: float) -> Event:
         length = 30.0
         return {
-            "event_id": self._id("clk"), "ts": iso(now), "kind": kind, "shop_id": camp.shop_id,
-            "campaign_id": camp.campaign_id, "creative_id": self.rng.choice(camp.creatives),
-            "creator_id": camp.creator_id, "product_id": camp.product.sku,
-            "viewer": {"viewer_id": viewer.viewer_id, "gender": viewer.gender,
-                       "age_band": viewer.age_band, "spending_power": viewer.spending_power,
-                       "city": viewer.city, "city_tier": viewer.city_tier},
-            "cost": f"{cost:.4f}", "video_length_s": length,
+            "event_id": self._id("clk"),
+            "ts": iso(now),
+            "kind": kind,
+            "shop_id": camp.shop_id,
+            "campaign_id": camp.campaign_id,
+            "creative_id": self.rng.choice(camp.creatives),
+            "creator_id": camp.creator_id,
+            "product_id": camp.product.sku,
+            "viewer": {
+                "viewer_id": viewer.viewer_id,
+                "gender": viewer.gender,
+                "age_band": viewer.age_band,
+                "spending_power": viewer.spending_power,
+                "city": viewer.city,
+                "city_tier": viewer.city_tier,
+            },
+            "cost": f"{cost:.4f}",
+            "video_length_s": length,
             "watch_time_s": round(self.rng.uniform(1, length), 1) if kind == "play" else None,
         }
 
-    def _order(self, now: float, camp: Campaign, viewer: Viewer, ip: str,
-               out: dict[str, list[Event]]) -> Event:
+    def _order(
+        self, now: float, camp: Campaign, viewer: Viewer, ip: str, out: dict[str, list[Event]]
+    ) -> Event:
         qty = self.rng.choice((1, 1, 1, 2, 3))
         price = camp.product.price
         order = {
-            "event_id": self._id("ord"), "ts": iso(now), "order_id": self._id("o"),
-            "user_id": viewer.viewer_id, "ip": ip, "device_id": viewer.device_id,
-            "shop_id": camp.shop_id, "sku": camp.product.sku, "quantity": qty,
-            "unit_price": f"{price:.2f}", "amount": f"{price * qty:.2f}",
-            "campaign_id": camp.campaign_id, "creative_id": self.rng.choice(camp.creatives),
-            "creator_id": camp.creator_id, "channel": "live", "city": viewer.city,
+            "event_id": self._id("ord"),
+            "ts": iso(now),
+            "order_id": self._id("o"),
+            "user_id": viewer.viewer_id,
+            "ip": ip,
+            "device_id": viewer.device_id,
+            "shop_id": camp.shop_id,
+            "sku": camp.product.sku,
+            "quantity": qty,
+            "unit_price": f"{price:.2f}",
+            "amount": f"{price * qty:.2f}",
+            "campaign_id": camp.campaign_id,
+            "creative_id": self.rng.choice(camp.creatives),
+            "creator_id": camp.creator_id,
+            "channel": "live",
+            "city": viewer.city,
         }
         out["orders"].append(order)
-        out["payments"].append({
-            "event_id": self._id("pay"), "ts": iso(now), "payment_id": self._id("p"),
-            "order_id": order["order_id"], "amount": order["amount"],
-            "method": self.rng.choice(("alipay", "wechat", "card")), "status": "success",
-            "card_hash": f"h{zlib.crc32(viewer.viewer_id.encode()):08x}",
-        })
+        out["payments"].append(
+            {
+                "event_id": self._id("pay"),
+                "ts": iso(now),
+                "payment_id": self._id("p"),
+                "order_id": order["order_id"],
+                "amount": order["amount"],
+                "method": self.rng.choice(("alipay", "wechat", "card")),
+                "status": "success",
+                "card_hash": f"h{zlib.crc32(viewer.viewer_id.encode()):08x}",
+            }
+        )
         return order
 
     def _schedule(self, now: float) -> None:
@@ -119,8 +147,7 @@ class Traffic:
         self._near_miss = not self._near_miss
         count = self.rng.randint(*self.burst_orders) if attack else self.rng.randint(3, 5)
         times = sorted(now + self.rng.uniform(0, self.burst_span_s) for _ in range(count))
-        ip = f"{self.rng.choice((39, 117, 175))}.{self.rng.randrange(256)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
-        self._bursts.append(Burst(ip, times, attack))
+        self._bursts.append(Burst(random_ip(self.rng, first=(39, 117, 175)), times, attack))
 
     def _due_bursts(self, now: float, out: dict[str, list[Event]]) -> None:
         for burst in self._bursts:
@@ -130,6 +157,7 @@ class Traffic:
                 viewer = self.rng.choice(self.world.viewers)
                 order = self._order(when, camp, viewer, burst.ip, out)
                 if burst.attack:
-                    self.truth.append({"order_id": order["order_id"], "attack": "ip_burst",
-                                       "ip": burst.ip})
+                    self.truth.append(
+                        {"order_id": order["order_id"], "attack": "ip_burst", "ip": burst.ip}
+                    )
         self._bursts = [b for b in self._bursts if b.times]

@@ -25,9 +25,9 @@ class Campaign:
     creatives: tuple[str, ...]
     product: Product
     creator_id: str
-    cpm: float          # cost per thousand impressions, CNY
-    ctr: float          # hidden truth: click-through rate
-    cvr: float          # hidden truth: click to order conversion
+    cpm: float  # cost per thousand impressions, CNY
+    ctr: float  # hidden truth: click-through rate
+    cvr: float  # hidden truth: click to order conversion
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,10 @@ class World:
     viewers: tuple[Viewer, ...]
 
 
-def _ip(rng: random.Random) -> str:
-    return f"{rng.choice((36, 58, 101, 113, 183, 222))}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+def random_ip(rng: random.Random, first: tuple[int, ...] = (36, 58, 101, 113, 183, 222)) -> str:
+    """A public-looking IPv4 address whose first octet is one of ``first``."""
+    rest = (rng.randrange(256), rng.randrange(256), rng.randrange(1, 255))
+    return ".".join(map(str, (rng.choice(first), *rest)))
 
 
 def build_world(rng: random.Random, shops: int = 3, viewers: int = 5000) -> World:
@@ -58,18 +60,39 @@ def build_world(rng: random.Random, shops: int = 3, viewers: int = 5000) -> Worl
         shop_id = f"shop-{s + 1}"
         for c in range(3):
             category = rng.choice(CATEGORIES)
-            product = Product(f"SKU-{s + 1}{c + 1:02d}", shop_id, category, round(rng.uniform(19, 299), 2))
+            product = Product(
+                f"SKU-{s + 1}{c + 1:02d}", shop_id, category, round(rng.uniform(19, 299), 2)
+            )
             campaign_id = f"{8800 + 10 * s + c}"
             creatives = tuple(f"cr-{campaign_id}-{k}" for k in range(2))
-            campaigns.append(Campaign(campaign_id, shop_id, creatives, product, f"creator-{rng.randrange(1, 20)}",
-                                      cpm=rng.uniform(20, 60), ctr=rng.uniform(0.005, 0.04),
-                                      cvr=rng.uniform(0.01, 0.08)))
+            campaigns.append(
+                Campaign(
+                    campaign_id,
+                    shop_id,
+                    creatives,
+                    product,
+                    f"creator-{rng.randrange(1, 20)}",
+                    cpm=rng.uniform(20, 60),
+                    ctr=rng.uniform(0.005, 0.04),
+                    cvr=rng.uniform(0.01, 0.08),
+                )
+            )
     # A few shared IPs (campus or office NAT) so that normal traffic is not one IP per person.
-    shared = [_ip(rng) for _ in range(20)]
+    shared = [random_ip(rng) for _ in range(20)]
     people = []
     for v in range(viewers):
         city, tier = rng.choice(CITIES)
-        ip = rng.choice(shared) if rng.random() < 0.05 else _ip(rng)
-        people.append(Viewer(f"v{v:05d}", rng.choice("ffmmu"), rng.choice(AGE_BANDS), rng.randint(1, 5),
-                             city, tier, ip, f"dev-{rng.getrandbits(40):010x}"))
+        ip = rng.choice(shared) if rng.random() < 0.05 else random_ip(rng)
+        people.append(
+            Viewer(
+                f"v{v:05d}",
+                rng.choice("ffmmu"),
+                rng.choice(AGE_BANDS),
+                rng.randint(1, 5),
+                city,
+                tier,
+                ip,
+                f"dev-{rng.getrandbits(40):010x}",
+            )
+        )
     return World(tuple(campaigns), tuple(people))

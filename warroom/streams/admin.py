@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 
@@ -26,10 +27,8 @@ def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int) -> list
     try:
         missing = [n for n in names if n not in set(admin.list_topics())]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another process won the race
                 admin.create_topics([NewTopic(n, partitions, 1) for n in missing])
-            except TopicAlreadyExistsError:
-                pass  # another process won the race
             log.info("created topics %s", ", ".join(missing))
         return missing
     except KafkaError as exc:

@@ -57,7 +57,9 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def wait_until_listening(host: str, port: int, proc: subprocess.Popen[bytes], timeout: float) -> None:
+def wait_until_listening(
+    host: str, port: int, proc: subprocess.Popen[bytes], timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -70,19 +72,33 @@ def wait_until_listening(host: str, port: int, proc: subprocess.Popen[bytes], ti
 
 @contextlib.contextmanager
 def embedded_broker(
-    binary: Path | None = None, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10
+    binary: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    timeout: float = 10,
 ) -> Iterator[str]:
     """Run tansu for the duration of the block; yields its ``host:port``."""
     exe = find_tansu(binary)
     port = port or free_port(host)
     url = f"tcp://{host}:{port}"
-    cmd = [str(exe), "broker", "--listener-url", url, "--advertised-listener-url", url,
-           "--storage-engine", "memory://tansu/"]
+    cmd = [
+        str(exe),
+        "broker",
+        "--listener-url",
+        url,
+        "--advertised-listener-url",
+        url,
+        "--storage-engine",
+        "memory://tansu/",
+    ]
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: tansu never blocks on it
         try:
             proc = subprocess.Popen(
-                cmd, stdout=subprocess.DEVNULL, stderr=errors,
-                start_new_session=True, preexec_fn=_die_with_parent,
+                cmd,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         except OSError as exc:
             raise BrokerError(f"cannot start {exe}: {exc}") from exc

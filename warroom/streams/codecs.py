@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any, TypeVar
 
 import orjson
@@ -75,7 +75,7 @@ def validate_items(
     return good, bad
 
 
-@lru_cache(maxsize=None)
+@cache
 def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 

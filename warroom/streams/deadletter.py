@@ -25,11 +25,17 @@ class Source:
     value: bytes | None
 
 
-def letter(src: Source, reason: str, raw: bytes, index: int | None = None,
-           field: str | None = None) -> DeadLetter:
+def letter(
+    src: Source, reason: str, raw: bytes, index: int | None = None, field: str | None = None
+) -> DeadLetter:
     return DeadLetter(
-        source_topic=src.topic, partition=src.partition, offset=src.offset, index=index,
-        field=field, reason=reason, raw=raw[:RAW_KEEP].decode(errors="replace"),
+        source_topic=src.topic,
+        partition=src.partition,
+        offset=src.offset,
+        index=index,
+        field=field,
+        reason=reason,
+        raw=raw[:RAW_KEEP].decode(errors="replace"),
         received_at=datetime.now(UTC),
     )
 
@@ -55,4 +61,3 @@ def split(kind: str, messages: Iterable[Source]) -> tuple[list[Event], list[Dead
 def reason_key(dead: DeadLetter) -> str:
     """A short, bounded label for counting dead letters by reason."""
     return dead.field or dead.reason.split(":")[0][:40]
-

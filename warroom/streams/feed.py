@@ -34,7 +34,8 @@ class Filter:
 
 
 class Subscription:
-    """A bounded queue: a slow reader loses its oldest items (and is told), never blocks the feed."""
+    """A bounded queue: a slow reader loses its oldest items (counted in ``dropped``);
+    it never blocks the feed."""
 
     def __init__(self, wants: Filter, size: int) -> None:
         self.wants = wants
@@ -66,8 +67,12 @@ class FeedHub:
             self.publish(record)
 
     def publish(self, record: dict[str, Any]) -> None:
-        item = FeedItem(str(record.get("kind", "unknown")), frozenset(record.get("entities", ())),
-                        record, orjson.dumps(record))
+        item = FeedItem(
+            str(record.get("kind", "unknown")),
+            frozenset(record.get("entities", ())),
+            record,
+            orjson.dumps(record),
+        )
         self.recent.append(item)
         self.published += 1
         for sub in self._subs:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from faust.types import EventT
+from faust import Stream
+from faust.types import EventT, StreamT
 
 from warroom.schemas.decisions import DeadLetter
+from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.deadletter import Source, reason_key, split
 from warroom.streams.send import send_envelopes
@@ -33,3 +35,10 @@ async def ingest_batch(kind: str, batch: Sequence[EventT], route: Router) -> Non
         await report_dead(kind, dead)
     if good:
         await route(good)
+
+
+async def ingest(kind: str, stream: StreamT[bytes], route: Router) -> None:
+    """Consume an input topic batch by batch (events kept for their offsets)."""
+    s = get_settings()
+    async for batch in cast(Stream, stream).take_events(s.batch_max, within=s.batch_within_s):
+        await ingest_batch(kind, batch, route)

@@ -20,8 +20,9 @@ class IngestProducer:
     """Owns one aiokafka producer; ``send`` returns once the broker has the events."""
 
     def __init__(self, bootstrap: str) -> None:
-        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=2,
-                                          max_request_size=16_000_000)
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, linger_ms=2, max_request_size=16_000_000
+        )
         self._partitions: dict[str, int] = {}
 
     async def start(self) -> None:
@@ -42,10 +43,12 @@ class IngestProducer:
         try:
             n = await self._partition_count(topic)
             groups = group_by_partition(events, lambda e: input_key(kind, e), n)
-            await asyncio.gather(*(
-                self._producer.send_and_wait(topic, encode_envelope(group), partition=p)
-                for p, group in groups.items()
-            ))
+            await asyncio.gather(
+                *(
+                    self._producer.send_and_wait(topic, encode_envelope(group), partition=p)
+                    for p, group in groups.items()
+                )
+            )
         except KafkaError as exc:
             raise BrokerError(f"could not write to {topic}: {exc!r}") from exc
         return len(groups)

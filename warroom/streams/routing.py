@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from warroom.schemas.events import Click, Event, Order
+from warroom.schemas.events import Click, Event, Order, Payment
 from warroom.schemas.internal import Activity
 from warroom.schemas.types import money_units
 from warroom.streams import topics
@@ -19,22 +19,36 @@ def input_key(kind: str, event: Event) -> str:
 
 
 def click_activity(click: Click) -> Activity:
-    return Activity(campaign_id=click.campaign_id, creative_id=click.creative_id,
-                    shop_id=click.shop_id, ts=click.ts.timestamp(), kind=click.kind,
-                    spend=money_units(click.cost))
+    return Activity(
+        campaign_id=click.campaign_id,
+        creative_id=click.creative_id,
+        shop_id=click.shop_id,
+        ts=click.ts.timestamp(),
+        kind=click.kind,
+        spend=money_units(click.cost),
+    )
 
 
 def order_activity(order: Order) -> Activity | None:
     if order.campaign_id is None:
         return None
-    return Activity(campaign_id=order.campaign_id, creative_id=order.creative_id,
-                    shop_id=order.shop_id, ts=order.ts.timestamp(), kind="order",
-                    gmv=money_units(order.amount))
+    return Activity(
+        campaign_id=order.campaign_id,
+        creative_id=order.creative_id,
+        shop_id=order.shop_id,
+        ts=order.ts.timestamp(),
+        kind="order",
+        gmv=money_units(order.amount),
+    )
 
 
 async def route_clicks(clicks: Sequence[Click]) -> None:
     acts = [click_activity(c) for c in clicks]
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
+
+
+async def route_payments(payments: Sequence[Payment]) -> None:
+    """Valid payments are counted; the payment rules of issue 5 will consume them."""
 
 
 async def route_orders(orders: Sequence[Order]) -> None:

@@ -23,14 +23,23 @@ class TopicTail:
     """Calls ``handler(topic, value)`` for every message, from ``backlog`` messages
     before the end of each partition (None = from the beginning)."""
 
-    def __init__(self, bootstrap: str, topics: Sequence[str], handler: Handler,
-                 backlog: int | None, fetch_wait_ms: int = 50) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        topics: Sequence[str],
+        handler: Handler,
+        backlog: int | None,
+        fetch_wait_ms: int = 50,
+    ) -> None:
         self.topics = list(topics)
         self.handler = handler
         self.backlog = backlog
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-            fetch_max_wait_ms=fetch_wait_ms, auto_offset_reset="earliest",
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            fetch_max_wait_ms=fetch_wait_ms,
+            auto_offset_reset="earliest",
         )
         self._task: asyncio.Task[None] | None = None
 
@@ -65,7 +74,9 @@ class TopicTail:
                         try:
                             self.handler(tp.topic, msg.value)
                         except Exception:
-                            log.exception("tail of %s: bad message at %s@%d", tp.topic, tp, msg.offset)
+                            log.exception(
+                                "tail of %s: bad message at %s@%d", tp.topic, tp, msg.offset
+                            )
 
     async def stop(self) -> None:
         if self._task:

@@ -19,8 +19,12 @@ def topic_name(name: str) -> str:
 
 def _topic(name: str, internal: bool = False) -> TopicT:
     return app.topic(
-        topic_name(name), key_type=bytes, value_type=bytes,
-        key_serializer="raw", value_serializer="raw", internal=internal,
+        topic_name(name),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        internal=internal,
     )
 
 
@@ -40,8 +44,17 @@ orders_by_ip = _topic("orders-by-ip", internal=True)
 campaign_activity = _topic("campaign-activity", internal=True)
 campaign_live = _topic("campaign-live", internal=True)
 
-ALL = (clicks, orders, payments, deadletter, verdicts, decisions,
-       orders_by_ip, campaign_activity, campaign_live)
+ALL = (
+    clicks,
+    orders,
+    payments,
+    deadletter,
+    verdicts,
+    decisions,
+    orders_by_ip,
+    campaign_activity,
+    campaign_live,
+)
 
 
 def all_names() -> list[str]:

@@ -102,7 +102,13 @@ class MinuteCounters:
             for minute in [m for m in buckets if m < oldest]:
                 del buckets[minute]
             minutes = [CampaignMinute(minute=m, **buckets[m]) for m in sorted(buckets)]
-            out.append(CampaignLive(campaign_id=campaign_id, shop_id=self._shop[campaign_id],
-                                    minutes=minutes, updated_at=now))
+            out.append(
+                CampaignLive(
+                    campaign_id=campaign_id,
+                    shop_id=self._shop[campaign_id],
+                    minutes=minutes,
+                    updated_at=now,
+                )
+            )
         self.dirty.clear()
         return out

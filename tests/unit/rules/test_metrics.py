@@ -20,9 +20,7 @@ def m(ago: int, **counts: int) -> CampaignMinute:
 SPREAD = [m(ago, clicks=1) for ago in (0, 4, 5, 14, 29, 59, 60)]
 
 
-@pytest.mark.parametrize(
-    ("span", "clicks"), [(1, 1), (5, 2), (15, 4), (30, 5), (60, 6)]
-)
+@pytest.mark.parametrize(("span", "clicks"), [(1, 1), (5, 2), (15, 4), (30, 5), (60, 6)])
 def test_span_counts_the_current_minute_and_the_ones_before(span: int, clicks: int) -> None:
     assert window_totals(SPREAD, NOW, span)["clicks"] == clicks
 

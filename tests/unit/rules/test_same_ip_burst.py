@@ -35,7 +35,12 @@ def judge(offsets: Sequence[float], judged: float, **params: int) -> object:
         ("first and last exactly 60 s apart, judged the last", (0, 10, 20, 30, 40, 60), 60, None),
         ("first and last exactly 60 s apart, judged the first", (0, 10, 20, 30, 40, 60), 0, None),
         ("late order completes a burst", (0, 5, 10, 15, 20, 2), 2, 6),
-        ("sliding, not tumbling: 3 at 0:50-0:59 and 3 at 1:00-1:09", (50, 55, 59, 60, 65, 69), 69, 6),
+        (
+            "sliding, not tumbling: 3 at 0:50-0:59 and 3 at 1:00-1:09",
+            (50, 55, 59, 60, 65, 69),
+            69,
+            6,
+        ),
         ("sliding across the minute, judged before it", (50, 55, 59, 60, 65, 69), 50, 6),
         ("burst far earlier does not taint a later order", (0, 1, 2, 3, 4, 5, 300), 300, None),
         ("one minute of burst plus a straggler", (0, 30, 31, 32, 33, 34, 89), 89, 6),

@@ -53,7 +53,9 @@ def other_hit(score: float) -> Hit:
     return Hit("risk.new_device", "device:dev-77", score, {"age_s": 12}, {"min_age_s": 600}, "new")
 
 
-def rule(mode: str = "enforce", version: int = 1, rule_id: str = same_ip_burst.RULE_ID) -> RuleVersion:
+def rule(
+    mode: str = "enforce", version: int = 1, rule_id: str = same_ip_burst.RULE_ID
+) -> RuleVersion:
     return RuleVersion(rule_id, version, mode, same_ip_burst.Params())  # type: ignore[arg-type]
 
 
@@ -111,7 +113,9 @@ def test_enforced_scores_add_up_to_decline() -> None:
 
 
 def test_published_thresholds_decide_the_outcome() -> None:
-    strict = RuleVersion("risk.thresholds", 2, "enforce", Thresholds(review=10, hold=20, decline=50))
+    strict = RuleVersion(
+        "risk.thresholds", 2, "enforce", Thresholds(review=10, hold=20, decline=50)
+    )
 
     v = verdict_for(order(), [(burst_hit(60), rule())], strict, NOW)
 
@@ -156,7 +160,8 @@ def test_key_is_stable_for_the_same_order_and_rule_version() -> None:
         datetime(2024, 11, 11, 12, 5, tzinfo=UTC),
     )
 
-    assert first is not None and redelivered is not None
+    assert first is not None
+    assert redelivered is not None
     assert first.key == redelivered.key
 
 
@@ -173,8 +178,12 @@ def test_key_differs_for_another_order_or_rule_version(
 ) -> None:
     base = verdict_for(order(), [(burst_hit(), rule(version=2))], THRESHOLDS, NOW)
     other = verdict_for(
-        order(**changed_order), [(burst_hit(), rule(**{"version": 2, **changed_rule}))], THRESHOLDS, NOW
+        order(**changed_order),
+        [(burst_hit(), rule(**{"version": 2, **changed_rule}))],
+        THRESHOLDS,
+        NOW,
     )
 
-    assert base is not None and other is not None
+    assert base is not None
+    assert other is not None
     assert base.key != other.key

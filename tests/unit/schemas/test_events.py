@@ -96,7 +96,7 @@ def test_a_valid_payment_is_read() -> None:
 
 
 def test_topics_map_to_their_event_models() -> None:
-    assert EVENT_TYPES == {"clicks": Click, "orders": Order, "payments": Payment}
+    assert dict(EVENT_TYPES) == {"clicks": Click, "orders": Order, "payments": Payment}
 
 
 def test_optional_fields_take_their_defaults() -> None:
@@ -135,7 +135,11 @@ def test_events_are_frozen() -> None:
         (Order, with_(ORDER, ts="yesterday"), "ts"),
         (Click, with_(CLICK, kind="view"), "kind"),
         (Click, with_(CLICK, viewer="dy_v_88412"), "viewer"),
-        (Click, with_(CLICK, viewer={**CLICK["viewer"], "spending_power": 6}), "viewer.spending_power"),
+        (
+            Click,
+            with_(CLICK, viewer={**CLICK["viewer"], "spending_power": 6}),
+            "viewer.spending_power",
+        ),
         (Click, with_(CLICK, viewer={**CLICK["viewer"], "gender": "x"}), "viewer.gender"),
         (Click, with_(CLICK, watch_time_s=-1), "watch_time_s"),
         (Click, with_(CLICK, video_length_s=0), "video_length_s"),
@@ -152,8 +156,21 @@ def test_wrong_types_and_values_are_refused_naming_the_field(
 @pytest.mark.parametrize(
     ("model", "data", "field"),
     [
-        *[(Order, ORDER, f) for f in ("event_id", "ts", "order_id", "user_id", "ip", "shop_id",
-                                      "sku", "quantity", "unit_price", "amount")],
+        *[
+            (Order, ORDER, f)
+            for f in (
+                "event_id",
+                "ts",
+                "order_id",
+                "user_id",
+                "ip",
+                "shop_id",
+                "sku",
+                "quantity",
+                "unit_price",
+                "amount",
+            )
+        ],
         *[(Click, CLICK, f) for f in ("kind", "shop_id", "campaign_id", "creative_id", "viewer")],
         *[(Payment, PAYMENT, f) for f in ("payment_id", "order_id", "amount", "method", "status")],
     ],

@@ -20,8 +20,15 @@ async def campaign_live(campaign_id: str, live: LiveDep) -> dict[str, Any]:
     if snap is None:
         raise HTTPException(404, f"no live data for campaign {campaign_id!r} yet")
     now = time.time()
-    minutes = [{**m.model_dump(), "spend": m.spend / MONEY_UNITS, "gmv": m.gmv / MONEY_UNITS}
-               for m in snap.minutes]
-    return {"campaign_id": campaign_id, "shop_id": snap.shop_id, "as_of": now,
-            "updated_at": snap.updated_at, "windows": live_windows(snap.minutes, now),
-            "minutes": minutes}
+    minutes = [
+        {**m.model_dump(), "spend": m.spend / MONEY_UNITS, "gmv": m.gmv / MONEY_UNITS}
+        for m in snap.minutes
+    ]
+    return {
+        "campaign_id": campaign_id,
+        "shop_id": snap.shop_id,
+        "as_of": now,
+        "updated_at": snap.updated_at,
+        "windows": live_windows(snap.minutes, now),
+        "minutes": minutes,
+    }

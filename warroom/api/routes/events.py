@@ -40,22 +40,37 @@ async def read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("/{kind}", status_code=202, response_model=IngestReport,
-             responses={413: {"description": "body too large"},
-                        422: {"description": "batch too long, or no valid event"}})
-async def ingest(kind: Literal["clicks", "orders", "payments"], request: Request,
-                 producer: ProducerDep, settings: SettingsDep) -> JSONResponse:
+@router.post(
+    "/{kind}",
+    status_code=202,
+    response_model=IngestReport,
+    responses={
+        413: {"description": "body too large"},
+        422: {"description": "batch too long, or no valid event"},
+    },
+)
+async def ingest(
+    kind: Literal["clicks", "orders", "payments"],
+    request: Request,
+    producer: ProducerDep,
+    settings: SettingsDep,
+) -> JSONResponse:
     body = await read_capped(request, settings.ingest_max_body_bytes)
     if not body.strip():
         raise InvalidEvent("empty body: send a JSON array or NDJSON", field="body")
     items, unreadable = decode_body(body)
     if len(items) + len(unreadable) > settings.ingest_max_batch:
-        raise InvalidEvent(f"{len(items) + len(unreadable)} events in one request; "
-                           f"the limit is {settings.ingest_max_batch}", field="body")
+        raise InvalidEvent(
+            f"{len(items) + len(unreadable)} events in one request; "
+            f"the limit is {settings.ingest_max_batch}",
+            field="body",
+        )
     good, invalid = validate_items(kind, items)
     if good:
         await producer.send(kind, good)
     rejected = sorted(unreadable + invalid, key=lambda r: r.index)
-    report = IngestReport(accepted=len(good), rejected=[
-        RejectedItem(index=r.index, field=r.field, message=r.message) for r in rejected])
+    report = IngestReport(
+        accepted=len(good),
+        rejected=[RejectedItem(index=r.index, field=r.field, message=r.message) for r in rejected],
+    )
     return JSONResponse(report.model_dump(), status_code=202 if good or not rejected else 422)

@@ -20,5 +20,8 @@ async def health(rt: RuntimeDep) -> dict[str, Any]:
 @router.get("/stats")
 async def get_stats(rt: RuntimeDep) -> dict[str, Any]:
     """Counters of this process (a worker's counters when the worker runs here too)."""
-    return {"counters": stats.snapshot(), "feed_items": rt.feed.published,
-            "campaigns_live": len(rt.live)}
+    return {
+        "counters": stats.snapshot(),
+        "feed_items": rt.feed.published,
+        "campaigns_live": len(rt.live),
+    }

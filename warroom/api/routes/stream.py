@@ -41,6 +41,7 @@ async def stream(
         unknown = ", ".join(sorted(kinds - KINDS))
         raise HTTPException(422, [{"loc": ["query", "kind"], "msg": f"unknown kind: {unknown}"}])
     return StreamingResponse(
-        sse(feed, Filter(kinds, entity), backlog), media_type="text/event-stream",
+        sse(feed, Filter(kinds, entity), backlog),
+        media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

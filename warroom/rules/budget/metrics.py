@@ -16,11 +16,14 @@ def _ratio(num: float, den: float) -> float | None:
     return round(num / den, 6) if den else None
 
 
-def window_totals(minutes: Iterable[CampaignMinute], now: float, span_minutes: int) -> dict[str, Any]:
+def window_totals(
+    minutes: Iterable[CampaignMinute], now: float, span_minutes: int
+) -> dict[str, Any]:
     """Totals and ratios over the last ``span_minutes`` minutes up to ``now`` (the current
     minute included), money in CNY.
 
-    >>> m = CampaignMinute(minute=100, impressions=200, clicks=4, spend=400_000, orders=1, gmv=1_200_000)
+    >>> m = CampaignMinute(minute=100, impressions=200, clicks=4, spend=400_000,
+    ...                    orders=1, gmv=1_200_000)
     >>> window_totals([m], now=100 * 60 + 5, span_minutes=1)["roi"]
     3.0
     """
@@ -32,9 +35,13 @@ def window_totals(minutes: Iterable[CampaignMinute], now: float, span_minutes: i
                 t[name] += getattr(m, name)
     spend, gmv = t["spend"] / MONEY_UNITS, t["gmv"] / MONEY_UNITS
     return {
-        **t, "spend": spend, "gmv": gmv,
-        "ctr": _ratio(t["clicks"], t["impressions"]), "cvr": _ratio(t["orders"], t["clicks"]),
-        "cpa": _ratio(spend, t["orders"]), "roi": _ratio(gmv, spend),
+        **t,
+        "spend": spend,
+        "gmv": gmv,
+        "ctr": _ratio(t["clicks"], t["impressions"]),
+        "cvr": _ratio(t["orders"], t["clicks"]),
+        "cpa": _ratio(spend, t["orders"]),
+        "roi": _ratio(gmv, spend),
     }
 
 

@@ -28,19 +28,33 @@ def verdict_for(
     score = total_score(counted)
     records = [
         RuleHitRecord(
-            rule_id=hit.rule_id, rule_version=rule.version, entity=hit.entity, score=hit.score,
-            observed=dict(hit.observed), thresholds=dict(hit.thresholds),
-            explanation=hit.explanation, evidence=list(hit.evidence),
+            rule_id=hit.rule_id,
+            rule_version=rule.version,
+            entity=hit.entity,
+            score=hit.score,
+            observed=dict(hit.observed),
+            thresholds=dict(hit.thresholds),
+            explanation=hit.explanation,
+            evidence=list(hit.evidence),
         )
         for hit, rule in hits
     ]
-    entities = [f"order:{order.order_id}", f"shop:{order.shop_id}", f"user:{order.user_id}",
-                f"ip:{order.ip}"] + ([f"campaign:{order.campaign_id}"] if order.campaign_id else [])
+    entities = [
+        f"order:{order.order_id}",
+        f"shop:{order.shop_id}",
+        f"user:{order.user_id}",
+        f"ip:{order.ip}",
+    ] + ([f"campaign:{order.campaign_id}"] if order.campaign_id else [])
     versions = ",".join(f"{rule.rule_id}@{rule.version}" for _, rule in hits)
     return Verdict(
         key=f"{order.order_id}|{versions}",
-        order_id=order.order_id, shop_id=order.shop_id,
-        outcome=outcome(score, cast(Thresholds, thresholds.params)), score=score,
-        mode="enforce" if enforced else "shadow", hits=records, entities=entities,
-        event_ts=order.ts, decided_at=now,
+        order_id=order.order_id,
+        shop_id=order.shop_id,
+        outcome=outcome(score, cast(Thresholds, thresholds.params)),
+        score=score,
+        mode="enforce" if enforced else "shadow",
+        hits=records,
+        entities=entities,
+        event_ts=order.ts,
+        decided_at=now,
     )

@@ -1,0 +1,75 @@
+"""Fixtures shared by the suites: a real embedded broker and a real warroom process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from warroom.streams.broker import embedded_broker, free_port
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[str]:
+    """A tansu broker for the whole test session; ``host:port``."""
+    with embedded_broker() as bootstrap:
+        yield bootstrap
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    bootstrap: str
+    app_id: str
+    proc: subprocess.Popen[bytes]
+
+    def topic(self, name: str) -> str:
+        return f"{self.app_id}.{name}.v1"
+
+
+def start_warroom(bootstrap: str, command: str = "serve", **env: str) -> Server:
+    """``warroom serve`` in its own process, on a fresh app id (fresh topics and group)."""
+    app_id = f"t{uuid.uuid4().hex[:10]}"
+    port = free_port()
+    environ = {**os.environ, "WARROOM_KAFKA_BOOTSTRAP": bootstrap, "WARROOM_APP_ID": app_id,
+               "WARROOM_WEB_PORT": str(port), "WARROOM_PARTITIONS": "2", **env}
+    proc = subprocess.Popen([sys.executable, "-m", "warroom", command], env=environ,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"warroom {command} exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                return Server(url, bootstrap, app_id, proc)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"warroom {command} did not answer within 60 s")
+
+
+def stop_warroom(server: Server) -> int:
+    server.proc.send_signal(signal.SIGINT)
+    try:
+        return server.proc.wait(20)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        return server.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(broker: str) -> Iterator[Server]:
+    """One warroom process (worker + API) on the session broker."""
+    srv = start_warroom(broker)
+    yield srv
+    stop_warroom(srv)

@@ -1,0 +1,156 @@
+"""Events in over HTTP and Kafka, explained verdicts out on the SSE feed, bad events in
+the dead-letter topic: a real tansu broker and a real ``warroom serve`` process."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from tests.conftest import Server
+from tests.sse import reading
+
+pytestmark = pytest.mark.integration
+
+
+def order(ip: str, n: int, campaign: str = "8812", seconds_ago: float = 0, **over: Any) -> dict[str, Any]:
+    ts = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    oid = f"o-{uuid.uuid4().hex[:8]}-{n}"
+    return {"event_id": f"e-{oid}", "ts": ts.isoformat(), "order_id": oid, "user_id": f"u{n}",
+            "ip": ip, "device_id": f"d{n}", "shop_id": "shop-1", "sku": "SKU-101", "quantity": 1,
+            "unit_price": "59.90", "amount": "59.90", "campaign_id": campaign, "channel": "live",
+            **over}
+
+
+def burst_verdict(ip: str):
+    def match(kind: str, data: dict[str, Any]) -> bool:
+        return kind == "verdict" and f"ip:{ip}" in data["entities"]
+    return match
+
+
+async def test_http_orders_burst_gives_explained_verdict_on_the_feed(server: Server) -> None:
+    ip = "117.50.3.9"
+    orders = [order(ip, n, seconds_ago=30 - n) for n in range(6)]
+    bad = order(ip, 99, unit_price="-5")
+    async with reading(f"{server.url}/v1/stream?kind=verdict&entity=ip:{ip}&backlog=0") as feed:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            resp = await client.post("/v1/events/orders", json=[*orders[:3], bad, *orders[3:]])
+        assert resp.status_code == 202
+        assert resp.json() == {"accepted": 6, "rejected": [
+            {"index": 3, "field": "unit_price", "message": "Input should be greater than or equal to 0"}]}
+        verdict = await feed.wait_for(burst_verdict(ip), timeout=10)
+
+    assert verdict["order_id"] == orders[5]["order_id"]  # the sixth order crosses the line
+    assert verdict["outcome"] == "hold" and verdict["mode"] == "enforce"
+    [hit] = verdict["hits"]
+    assert hit["rule_id"] == "risk.same_ip_burst" and hit["rule_version"] == 1
+    assert hit["entity"] == f"ip:{ip}"
+    assert hit["observed"]["orders"] == 6
+    assert hit["thresholds"] == {"max_orders": 5, "window_s": 60}
+    assert sorted(hit["evidence"]) == sorted(o["order_id"] for o in orders)
+    assert "6 orders from IP 117.50.3.9" in hit["explanation"]
+
+
+async def test_five_orders_in_a_minute_are_not_a_burst(server: Server) -> None:
+    ip, other = "117.50.3.10", "117.50.3.11"
+    async with reading(f"{server.url}/v1/stream?kind=verdict&backlog=0") as feed:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            # five from one IP within a minute, then six from another as a marker that
+            # the five have been judged by the time its verdict arrives
+            await client.post("/v1/events/orders", json=[order(ip, n) for n in range(5)])
+            await client.post("/v1/events/orders", json=[order(other, n) for n in range(6)])
+        await feed.wait_for(burst_verdict(other), timeout=10)
+    assert not [d for _, d in feed.events if f"ip:{ip}" in d["entities"]]
+
+
+async def test_kafka_envelopes_and_single_events_both_work(server: Server) -> None:
+    ip = "175.20.1.7"
+    orders = [order(ip, n) for n in range(7)]
+    producer = KafkaProducer(bootstrap_servers=server.bootstrap)
+    async with reading(f"{server.url}/v1/stream?entity=ip:{ip}&backlog=0") as feed:
+        producer.send(server.topic("orders"), orjson.dumps(orders[:4]))  # an envelope
+        for o in orders[4:]:  # and single events, the way most platforms send
+            producer.send(server.topic("orders"), orjson.dumps(o), key=ip.encode())
+        producer.flush()
+        first = await feed.wait_for(burst_verdict(ip), timeout=10)
+        await feed.wait_for(lambda k, d: d["order_id"] == orders[6]["order_id"], timeout=10)
+    producer.close()
+    assert first["hits"][0]["observed"]["orders"] == 6
+
+
+def read_dead_letters(server: Server, want: int, timeout: float = 10) -> list[dict[str, Any]]:
+    consumer = KafkaConsumer(bootstrap_servers=server.bootstrap, enable_auto_commit=False,
+                             consumer_timeout_ms=500)
+    topic = server.topic("deadletter")
+    consumer.assign([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)])
+    consumer.seek_to_beginning()
+    letters: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while len(letters) < want and time.monotonic() < deadline:
+        for msg in consumer:
+            letters.extend(orjson.loads(msg.value))
+    consumer.close()
+    return letters
+
+
+async def test_bad_events_from_kafka_land_in_the_dead_letter_topic_and_work_goes_on(
+    server: Server,
+) -> None:
+    ip = "39.8.8.8"
+    producer = KafkaProducer(bootstrap_servers=server.bootstrap)
+    topic = server.topic("orders")
+    junk = producer.send(topic, b"{not json", partition=0).get(10)
+    good = [order(ip, n) for n in range(6)]
+    mixed = [*good[:2], {**order(ip, 50), "ip": "999.1.1.1"}, *good[2:]]
+    async with reading(f"{server.url}/v1/stream?entity=ip:{ip}&backlog=0") as feed:
+        envelope = producer.send(topic, orjson.dumps(mixed), partition=1).get(10)
+        producer.flush()
+        await feed.wait_for(burst_verdict(ip), timeout=10)  # the good ones went through
+    producer.close()
+
+    letters = read_dead_letters(server, want=2)
+    by_offset = {(d["partition"], d["offset"]): d for d in letters if d["source_topic"] == topic}
+    not_json = by_offset[(0, junk.offset)]
+    assert not_json["reason"].startswith("not JSON") and not_json["raw"] == "{not json"
+    bad_ip = by_offset[(1, envelope.offset)]
+    assert (bad_ip["index"], bad_ip["field"]) == (2, "ip")
+    assert "not an IPv4 or IPv6 address" in bad_ip["reason"]
+    assert orjson.loads(bad_ip["raw"])["ip"] == "999.1.1.1"
+
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        counters = (await client.get("/v1/stats")).json()["counters"]
+    assert counters["deadletter.orders.ip"] >= 1 and counters["deadletter.orders.not JSON"] >= 1
+
+
+async def test_live_campaign_counters(server: Server) -> None:
+    campaign = f"c-{uuid.uuid4().hex[:6]}"
+    now = datetime.now(UTC).isoformat()
+    clicks = [{"event_id": f"k{n}-{campaign}", "ts": now, "kind": kind, "shop_id": "shop-1",
+               "campaign_id": campaign, "creative_id": "cr-1",
+               "viewer": {"viewer_id": f"v{n}"}, "cost": cost}
+              for n, (kind, cost) in enumerate([("impression", "0.05")] * 40 + [("click", "0")] * 4)]
+    orders = [order(f"58.1.1.{n}", n, campaign=campaign) for n in range(2)]
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        assert (await client.get(f"/v1/campaigns/{campaign}/live")).status_code == 404
+        await client.post("/v1/events/clicks", content=b"\n".join(map(orjson.dumps, clicks)),
+                          headers={"content-type": "application/x-ndjson"})
+        await client.post("/v1/events/orders", json=orders)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            resp = await client.get(f"/v1/campaigns/{campaign}/live")
+            if resp.status_code == 200 and resp.json()["windows"]["5m"]["orders"] == 2:
+                break
+            await asyncio.sleep(0.2)
+    live = resp.json()
+    five = live["windows"]["5m"]
+    assert (five["impressions"], five["clicks"], five["orders"]) == (40, 4, 2)
+    assert five["spend"] == pytest.approx(2.0) and five["gmv"] == pytest.approx(119.8)
+    assert five["ctr"] == pytest.approx(0.1) and five["roi"] == pytest.approx(59.9)
+    assert live["shop_id"] == "shop-1" and set(live["windows"]) == {"1m", "5m", "15m", "30m", "60m"}
