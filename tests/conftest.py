@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -35,13 +36,13 @@ class Server:
         return f"{self.app_id}.{name}.v1"
 
 
-def start_warroom(bootstrap: str, command: str = "serve", **env: str) -> Server:
+def start_warroom(bootstrap: str, cwd: Path, command: str = "serve", **env: str) -> Server:
     """``warroom serve`` in its own process, on a fresh app id (fresh topics and group)."""
     app_id = f"t{uuid.uuid4().hex[:10]}"
     port = free_port()
     environ = {**os.environ, "WARROOM_KAFKA_BOOTSTRAP": bootstrap, "WARROOM_APP_ID": app_id,
                "WARROOM_WEB_PORT": str(port), "WARROOM_PARTITIONS": "2", **env}
-    proc = subprocess.Popen([sys.executable, "-m", "warroom", command], env=environ,
+    proc = subprocess.Popen([sys.executable, "-m", "warroom", command], env=environ, cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -68,8 +69,8 @@ def stop_warroom(server: Server) -> int:
 
 
 @pytest.fixture(scope="module")
-def server(broker: str) -> Iterator[Server]:
+def server(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One warroom process (worker + API) on the session broker."""
-    srv = start_warroom(broker)
+    srv = start_warroom(broker, tmp_path_factory.mktemp("warroom"))
     yield srv
     stop_warroom(srv)

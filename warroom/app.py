@@ -19,6 +19,7 @@ app = faust.App(
     # The embedded broker's port is known only once it runs: cli sets conf.broker then.
     broker=broker_url(_settings.kafka_bootstrap or "127.0.0.1:9092"),
     store="memory://",
+    datadir=str(_settings.data_dir / _settings.app_id),
     autodiscover=False,
     topic_partitions=_settings.partitions,
     topic_replication_factor=1,

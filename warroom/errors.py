@@ -18,5 +18,9 @@ class InvalidEvent(WarroomError):
         self.field = field
 
 
+class VersionConflict(WarroomError):
+    """A change was based on a version that is no longer the current one."""
+
+
 class PayloadTooLarge(WarroomError):
     """A request body or batch is larger than the configured bound."""

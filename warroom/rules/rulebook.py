@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from warroom.errors import VersionConflict
 from warroom.rules.base import RuleParams
 from warroom.rules.risk import same_ip_burst
 from warroom.rules.risk.scoring import Thresholds
@@ -45,7 +46,9 @@ class Rulebook:
         """Make ``version`` current; versions only move forward."""
         known = self._current.get(version.rule_id)
         if known is not None and version.version <= known.version:
-            raise ValueError(f"{version.rule_id} is at v{known.version}; got v{version.version}")
+            raise VersionConflict(
+                f"{version.rule_id} is at v{known.version}; got v{version.version}"
+            )
         self._current[version.rule_id] = version
 
 

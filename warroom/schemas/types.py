@@ -30,9 +30,11 @@ def _event_time(value: datetime) -> datetime:
 
 def _ip(value: str) -> str:
     try:
-        return ipaddress.ip_address(value.strip()).compressed
+        ip = ipaddress.ip_address(value.strip())
     except ValueError:
         raise ValueError("not an IPv4 or IPv6 address") from None
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:1.2.3.4 is the IPv4 host 1.2.3.4
+    return (mapped or ip).compressed
 
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

@@ -13,6 +13,10 @@ from collections.abc import Sequence
 from warroom.schemas.internal import Activity, CampaignLive, CampaignMinute
 
 
+def _time(pair: tuple[float, str]) -> float:
+    return pair[0]
+
+
 class SlidingLog:
     """Per key, the (time, id) pairs of the last ``horizon_s`` seconds, sorted by time.
 
@@ -41,8 +45,8 @@ class SlidingLog:
     def around(self, key: str, ts: float, span_s: float) -> Sequence[tuple[float, str]]:
         """The key's pairs with times in [ts - span, ts + span]."""
         log = self._logs.get(key, [])
-        lo = bisect_left(log, (ts - span_s,))
-        hi = bisect_right(log, (ts + span_s, "\uffff"))
+        lo = bisect_left(log, ts - span_s, key=_time)
+        hi = bisect_right(log, ts + span_s, key=_time)
         return log[lo:hi]
 
     def expire(self) -> int:
@@ -51,7 +55,7 @@ class SlidingLog:
         dropped = 0
         for key in list(self._logs):
             log = self._logs[key]
-            keep = bisect_left(log, (cutoff,))
+            keep = bisect_left(log, cutoff, key=_time)
             if keep == len(log):
                 del self._logs[key]
                 dropped += 1

@@ -100,10 +100,6 @@ def test_minutes_outside_the_span_do_not_count_money() -> None:
     assert window_totals(minutes, NOW, 2)["roi"] == 0.05
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: window_totals counts minutes after `now` (future event times) in every window",
-)
 def test_minutes_after_now_are_not_in_the_last_minute() -> None:
     # Event times up to 24 h ahead are accepted (producer clock skew), so counters can hold
     # minutes after the API's `now`; the documented window ends at `now`.

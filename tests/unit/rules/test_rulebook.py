@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from warroom.errors import VersionConflict
+
 from warroom.rules.risk import same_ip_burst
 from warroom.rules.risk.scoring import Thresholds
 from warroom.rules.rulebook import Rulebook, RuleVersion
@@ -39,7 +41,7 @@ def test_same_or_older_version_is_refused_and_current_kept(stale: int) -> None:
     book = Rulebook()
     book.publish(burst(2, max_orders=8))
 
-    with pytest.raises(ValueError, match="at v2"):
+    with pytest.raises(VersionConflict, match="at v2"):
         book.publish(burst(stale, max_orders=3))
 
     assert book.current(BURST).version == 2

@@ -317,6 +317,7 @@ def test_free_text_is_bounded_at_256_characters() -> None:
         ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
         ("2001:DB8:85A3::8A2E:370:7334", "2001:db8:85a3::8a2e:370:7334"),
         ("240e:0388:8a1c:0000::0001", "240e:388:8a1c::1"),
+        ("::ffff:203.0.113.45", "203.0.113.45"),  # IPv4-mapped: the same client
     ],
 )
 def test_ips_are_normalised_so_one_client_is_one_key(value: str, expected: str) -> None:

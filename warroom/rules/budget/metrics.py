@@ -27,10 +27,11 @@ def window_totals(
     >>> window_totals([m], now=100 * 60 + 5, span_minutes=1)["roi"]
     3.0
     """
-    first = int(now // 60) - span_minutes + 1
+    last = int(now // 60)
+    first = last - span_minutes + 1
     t = {"impressions": 0, "plays": 0, "clicks": 0, "spend": 0, "orders": 0, "gmv": 0}
     for m in minutes:
-        if m.minute >= first:
+        if first <= m.minute <= last:
             for name in t:
                 t[name] += getattr(m, name)
     spend, gmv = t["spend"] / MONEY_UNITS, t["gmv"] / MONEY_UNITS

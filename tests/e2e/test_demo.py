@@ -1,0 +1,88 @@
+"""``warroom demo`` as a user runs it: nothing configured, verdicts within 15 seconds,
+Ctrl-C stops everything and leaves no process or port behind."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.sse import reading
+
+pytestmark = pytest.mark.e2e
+
+UP = re.compile(r"warroom is up: (http://127\.0\.0\.1:(\d+))")
+
+
+def lines_of(proc: subprocess.Popen[str]) -> queue.Queue[str]:
+    out: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out.put(line.rstrip("\n"))
+
+    threading.Thread(target=pump, daemon=True).start()
+    return out
+
+
+def next_match(out: queue.Queue[str], pattern: re.Pattern[str], timeout: float) -> re.Match[str]:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        try:
+            line = out.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(line)
+        if m := pattern.search(line):
+            return m
+    raise AssertionError(f"no line matching {pattern.pattern!r} in {timeout} s; saw: {seen[-20:]}")
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
+    proc = subprocess.Popen([sys.executable, "-m", "warroom", "demo"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out = lines_of(proc)
+        up = next_match(out, UP, timeout=60)
+        url, port = up.group(1), int(up.group(2))
+        [broker] = children(proc.pid)
+        broker_port = int(re.search(r"127\.0\.0\.1:(\d+)",
+                                    Path(f"/proc/{broker}/cmdline").read_text()).group(1))
+
+        async with reading(f"{url}/v1/stream?kind=verdict") as feed:
+            terminal = next_match(out, re.compile(r"^HOLD +order (\S+) .*risk\.same_ip_burst v1: "
+                                                  r"(\d+) orders from IP (\S+)"), timeout=15)
+            on_feed = await feed.wait_for(lambda k, d: True, timeout=15)
+        assert int(terminal.group(2)) > 5
+        assert on_feed["hits"][0]["rule_id"] == "risk.same_ip_burst"
+        assert on_feed["outcome"] == "hold"
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(20) == 0
+        assert not Path(f"/proc/{broker}").exists(), "the broker outlived warroom"
+        assert port_is_free(port) and port_is_free(broker_port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
