@@ -40,10 +40,21 @@ def start_warroom(bootstrap: str, cwd: Path, command: str = "serve", **env: str)
     """``warroom serve`` in its own process, on a fresh app id (fresh topics and group)."""
     app_id = f"t{uuid.uuid4().hex[:10]}"
     port = free_port()
-    environ = {**os.environ, "WARROOM_KAFKA_BOOTSTRAP": bootstrap, "WARROOM_APP_ID": app_id,
-               "WARROOM_WEB_PORT": str(port), "WARROOM_PARTITIONS": "2", **env}
-    proc = subprocess.Popen([sys.executable, "-m", "warroom", command], env=environ, cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environ = {
+        **os.environ,
+        "WARROOM_KAFKA_BOOTSTRAP": bootstrap,
+        "WARROOM_APP_ID": app_id,
+        "WARROOM_WEB_PORT": str(port),
+        "WARROOM_PARTITIONS": "2",
+        **env,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "warroom", command],
+        env=environ,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

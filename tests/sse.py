@@ -30,7 +30,9 @@ class FeedReader:
                     self.events.append((kind, orjson.loads(line[6:])))
                     self._changed.set()
 
-    async def wait_for(self, match: Callable[[str, dict[str, Any]], bool], timeout: float) -> dict[str, Any]:
+    async def wait_for(
+        self, match: Callable[[str, dict[str, Any]], bool], timeout: float
+    ) -> dict[str, Any]:
         """The first event that ``match``es, waiting up to ``timeout`` seconds."""
         async with asyncio.timeout(timeout):
             while True:

@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 from mode import Service, ServiceT
@@ -96,6 +97,10 @@ def run_worker(
     class AppFirstWorker(Worker):
         """Starts the app before the extra services, so they stop before it (and its API)."""
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.spinner = None  # warroom prints its own lines; no cursor escapes in logs
+
         def on_init_dependencies(self) -> Iterable[ServiceT]:
             deps = list(super().on_init_dependencies())
             return [self.app, *(d for d in deps if d is not self.app)]
@@ -111,6 +116,7 @@ def run_worker(
     if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
         raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")
     ensure_topics(bootstrap, topics.all_names(), settings.partitions)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     services: list[Service] = []
     if with_api:
         port = settings.web_port or free_port(settings.web_host)

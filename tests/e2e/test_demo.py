@@ -60,19 +60,32 @@ def port_is_free(port: int) -> bool:
 
 async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
-    proc = subprocess.Popen([sys.executable, "-m", "warroom", "demo"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "warroom", "demo"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         out = lines_of(proc)
         up = next_match(out, UP, timeout=60)
         url, port = up.group(1), int(up.group(2))
         [broker] = children(proc.pid)
-        broker_port = int(re.search(r"127\.0\.0\.1:(\d+)",
-                                    Path(f"/proc/{broker}/cmdline").read_text()).group(1))
+        broker_port = int(
+            re.search(r"127\.0\.0\.1:(\d+)", Path(f"/proc/{broker}/cmdline").read_text()).group(1)
+        )
 
         async with reading(f"{url}/v1/stream?kind=verdict") as feed:
-            terminal = next_match(out, re.compile(r"^HOLD +order (\S+) .*risk\.same_ip_burst v1: "
-                                                  r"(\d+) orders from IP (\S+)"), timeout=15)
+            terminal = next_match(
+                out,
+                re.compile(
+                    r"^HOLD +order (\S+) .*risk\.same_ip_burst v1: "
+                    r"(\d+) orders from IP (\S+)"
+                ),
+                timeout=15,
+            )
             on_feed = await feed.wait_for(lambda k, d: True, timeout=15)
         assert int(terminal.group(2)) > 5
         assert on_feed["hits"][0]["rule_id"] == "risk.same_ip_burst"

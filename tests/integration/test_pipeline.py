@@ -20,18 +20,33 @@ from tests.sse import reading
 pytestmark = pytest.mark.integration
 
 
-def order(ip: str, n: int, campaign: str = "8812", seconds_ago: float = 0, **over: Any) -> dict[str, Any]:
+def order(
+    ip: str, n: int, campaign: str = "8812", seconds_ago: float = 0, **over: Any
+) -> dict[str, Any]:
     ts = datetime.now(UTC) - timedelta(seconds=seconds_ago)
     oid = f"o-{uuid.uuid4().hex[:8]}-{n}"
-    return {"event_id": f"e-{oid}", "ts": ts.isoformat(), "order_id": oid, "user_id": f"u{n}",
-            "ip": ip, "device_id": f"d{n}", "shop_id": "shop-1", "sku": "SKU-101", "quantity": 1,
-            "unit_price": "59.90", "amount": "59.90", "campaign_id": campaign, "channel": "live",
-            **over}
+    return {
+        "event_id": f"e-{oid}",
+        "ts": ts.isoformat(),
+        "order_id": oid,
+        "user_id": f"u{n}",
+        "ip": ip,
+        "device_id": f"d{n}",
+        "shop_id": "shop-1",
+        "sku": "SKU-101",
+        "quantity": 1,
+        "unit_price": "59.90",
+        "amount": "59.90",
+        "campaign_id": campaign,
+        "channel": "live",
+        **over,
+    }
 
 
 def burst_verdict(ip: str):
     def match(kind: str, data: dict[str, Any]) -> bool:
         return kind == "verdict" and f"ip:{ip}" in data["entities"]
+
     return match
 
 
@@ -43,8 +58,16 @@ async def test_http_orders_burst_gives_explained_verdict_on_the_feed(server: Ser
         async with httpx.AsyncClient(base_url=server.url) as client:
             resp = await client.post("/v1/events/orders", json=[*orders[:3], bad, *orders[3:]])
         assert resp.status_code == 202
-        assert resp.json() == {"accepted": 6, "rejected": [
-            {"index": 3, "field": "unit_price", "message": "Input should be greater than or equal to 0"}]}
+        assert resp.json() == {
+            "accepted": 6,
+            "rejected": [
+                {
+                    "index": 3,
+                    "field": "unit_price",
+                    "message": "Input should be greater than or equal to 0",
+                }
+            ],
+        }
         verdict = await feed.wait_for(burst_verdict(ip), timeout=10)
 
     assert verdict["order_id"] == orders[5]["order_id"]  # the sixth order crosses the line
@@ -86,8 +109,9 @@ async def test_kafka_envelopes_and_single_events_both_work(server: Server) -> No
 
 
 def read_dead_letters(server: Server, want: int, timeout: float = 10) -> list[dict[str, Any]]:
-    consumer = KafkaConsumer(bootstrap_servers=server.bootstrap, enable_auto_commit=False,
-                             consumer_timeout_ms=500)
+    consumer = KafkaConsumer(
+        bootstrap_servers=server.bootstrap, enable_auto_commit=False, consumer_timeout_ms=500
+    )
     topic = server.topic("deadletter")
     consumer.assign([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)])
     consumer.seek_to_beginning()
@@ -132,15 +156,27 @@ async def test_bad_events_from_kafka_land_in_the_dead_letter_topic_and_work_goes
 async def test_live_campaign_counters(server: Server) -> None:
     campaign = f"c-{uuid.uuid4().hex[:6]}"
     now = datetime.now(UTC).isoformat()
-    clicks = [{"event_id": f"k{n}-{campaign}", "ts": now, "kind": kind, "shop_id": "shop-1",
-               "campaign_id": campaign, "creative_id": "cr-1",
-               "viewer": {"viewer_id": f"v{n}"}, "cost": cost}
-              for n, (kind, cost) in enumerate([("impression", "0.05")] * 40 + [("click", "0")] * 4)]
+    clicks = [
+        {
+            "event_id": f"k{n}-{campaign}",
+            "ts": now,
+            "kind": kind,
+            "shop_id": "shop-1",
+            "campaign_id": campaign,
+            "creative_id": "cr-1",
+            "viewer": {"viewer_id": f"v{n}"},
+            "cost": cost,
+        }
+        for n, (kind, cost) in enumerate([("impression", "0.05")] * 40 + [("click", "0")] * 4)
+    ]
     orders = [order(f"58.1.1.{n}", n, campaign=campaign) for n in range(2)]
     async with httpx.AsyncClient(base_url=server.url) as client:
         assert (await client.get(f"/v1/campaigns/{campaign}/live")).status_code == 404
-        await client.post("/v1/events/clicks", content=b"\n".join(map(orjson.dumps, clicks)),
-                          headers={"content-type": "application/x-ndjson"})
+        await client.post(
+            "/v1/events/clicks",
+            content=b"\n".join(map(orjson.dumps, clicks)),
+            headers={"content-type": "application/x-ndjson"},
+        )
         await client.post("/v1/events/orders", json=orders)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

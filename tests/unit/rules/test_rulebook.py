@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from warroom.errors import VersionConflict
-
 from warroom.rules.risk import same_ip_burst
 from warroom.rules.risk.scoring import Thresholds
 from warroom.rules.rulebook import Rulebook, RuleVersion
