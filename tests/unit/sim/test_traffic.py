@@ -61,7 +61,10 @@ def test_ground_truth_marks_the_bursts_that_break_the_rule_and_only_those() -> N
     assert truth_orders == {oid for ip in truth_ips for _, oid in by_ip[ip]}
 
 
-def breaks_rule(times: list[float], params: Params = Params()) -> bool:
+RULE = Params()
+
+
+def breaks_rule(times: list[float], params: Params = RULE) -> bool:
     """Some window of the rule around some order holds more than max_orders orders."""
     for t in times:
         lo, hi = densest_window(times, t, params.window_s)

@@ -23,9 +23,11 @@ def test_a_broker_that_exits_at_once_is_reported_with_its_output(tmp_path: Path)
     fake = tmp_path / "tansu"
     fake.write_text("#!/bin/sh\necho 'address already in use' >&2\nexit 3\n")
     fake.chmod(0o755)
-    with pytest.raises(BrokerError, match="exited with code 3.*address already in use"):
-        with embedded_broker(fake, timeout=5):
-            pass
+    with (
+        pytest.raises(BrokerError, match=r"exited with code 3.*address already in use"),
+        embedded_broker(fake, timeout=5),
+    ):
+        pass
 
 
 def test_the_real_broker_listens_while_the_block_runs_and_is_gone_after() -> None:
