@@ -4,9 +4,14 @@ the dead-letter topic: a real tansu broker and a real ``warroom serve`` process.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +19,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from tests.conftest import Server
+from tests.conftest import Server, start_warroom, stop_warroom
 from tests.sse import reading
 
 pytestmark = pytest.mark.integration
@@ -190,3 +195,34 @@ async def test_live_campaign_counters(server: Server) -> None:
     assert five["spend"] == pytest.approx(2.0) and five["gmv"] == pytest.approx(119.8)
     assert five["ctr"] == pytest.approx(0.1) and five["roi"] == pytest.approx(59.9)
     assert live["shop_id"] == "shop-1" and set(live["windows"]) == {"1m", "5m", "15m", "30m", "60m"}
+
+
+async def test_separate_worker_and_api_processes(broker: str, tmp_path: Path) -> None:
+    """The production shape: `warroom worker` and `warroom api` as separate processes."""
+    app_id = f"t{uuid.uuid4().hex[:10]}"
+    env = {
+        **os.environ,
+        "WARROOM_KAFKA_BOOTSTRAP": broker,
+        "WARROOM_APP_ID": app_id,
+        "WARROOM_PARTITIONS": "2",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "warroom", "worker"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = start_warroom(broker, tmp_path, command="api", WARROOM_APP_ID=app_id)
+    try:
+        ip = "183.2.2.2"
+        async with reading(f"{api.url}/v1/stream?entity=ip:{ip}&backlog=0") as feed:
+            async with httpx.AsyncClient(base_url=api.url) as client:
+                resp = await client.post("/v1/events/orders", json=[order(ip, n) for n in range(6)])
+            assert resp.json()["accepted"] == 6
+            verdict = await feed.wait_for(burst_verdict(ip), timeout=20)
+        assert verdict["hits"][0]["observed"]["orders"] == 6
+    finally:
+        assert stop_warroom(api) == 0
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(20) == 0

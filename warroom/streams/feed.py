@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,13 +52,20 @@ class Subscription:
 
 
 class FeedHub:
-    """Keeps the most recent items and hands every new one to the matching subscribers."""
+    """Keeps the most recent items and hands every new one to the matching subscribers.
 
-    def __init__(self, recent: int = 500, queue_size: int = 1000) -> None:
+    Delivery upstream is at-least-once: a record whose idempotency ``key`` was among
+    the last ``dedupe`` keys is a redelivery and is shown once only.
+    """
+
+    def __init__(self, recent: int = 500, queue_size: int = 1000, dedupe: int = 100_000) -> None:
         self.recent: deque[FeedItem] = deque(maxlen=recent)
         self.queue_size = queue_size
         self._subs: set[Subscription] = set()
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._dedupe = dedupe
         self.published = 0
+        self.duplicates = 0
 
     def publish_envelope(self, topic: str, raw: bytes) -> None:
         """Handler for a topic tail: every record of the envelope becomes a feed item."""
@@ -66,7 +73,20 @@ class FeedHub:
         for record in value if isinstance(value, list) else [value]:
             self.publish(record)
 
+    def _is_repeat(self, key: Any) -> bool:
+        if key is None:
+            return False
+        if key in self._keys:
+            return True
+        self._keys[key] = None
+        if len(self._keys) > self._dedupe:
+            self._keys.popitem(last=False)
+        return False
+
     def publish(self, record: dict[str, Any]) -> None:
+        if self._is_repeat(record.get("key")):
+            self.duplicates += 1
+            return
         item = FeedItem(
             str(record.get("kind", "unknown")),
             frozenset(record.get("entities", ())),

@@ -155,3 +155,14 @@ def test_records_without_kind_or_entities_still_reach_unfiltered_subscribers() -
     assert item.kind == "unknown"
     assert drain(everything) == [{"note": "heartbeat"}]
     assert drain(by_ip) == []
+
+
+def test_a_redelivered_record_is_shown_once() -> None:
+    hub = FeedHub()
+    verdict = {"kind": "verdict", "key": "o-1|risk.same_ip_burst@1", "entities": ["order:o-1"]}
+    with hub.subscribe(Filter()) as sub:
+        hub.publish(verdict)
+        hub.publish(dict(verdict))  # at-least-once delivery sends it again
+        hub.publish({**verdict, "key": "o-2|risk.same_ip_burst@1"})
+        assert sub.queue.qsize() == 2
+    assert (hub.published, hub.duplicates) == (2, 1)

@@ -23,5 +23,6 @@ async def get_stats(rt: RuntimeDep) -> dict[str, Any]:
     return {
         "counters": stats.snapshot(),
         "feed_items": rt.feed.published,
+        "feed_duplicates_suppressed": rt.feed.duplicates,
         "campaigns_live": len(rt.live),
     }
