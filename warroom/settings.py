@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     flush_interval_s: float = Field(1.0, gt=0, le=60, description="state snapshot interval")
     ingest_max_body_bytes: int = Field(5_000_000, ge=1024, description="HTTP ingest body cap")
     ingest_max_batch: int = Field(10_000, ge=1, description="events per HTTP ingest request")
-    max_event_bytes: int = Field(64_000, ge=256, description="largest single event accepted")
     clickhouse_dsn: str | None = Field(None, description="ClickHouse server; unset = chdb")
     sql_url: str = Field("sqlite:///warroom.db", description="SQL store for entities and rules")
     data_dir: Path = Field(Path(".warroom"), description="local state of the embedded mode")

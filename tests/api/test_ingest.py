@@ -302,11 +302,6 @@ def test_a_single_json_object_is_accepted_as_one_event(client: TestClient, broke
     assert carried_ids(messages) == [one["event_id"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: decode_body treats any body not starting with '[' as NDJSON and splits it "
-    "into lines, so a pretty-printed single JSON object is refused line by line",
-)
 def test_a_pretty_printed_single_json_object_is_accepted_as_one_event(
     client: TestClient,
 ) -> None:

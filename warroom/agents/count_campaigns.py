@@ -25,9 +25,10 @@ counters = MinuteCounters()
 @app.agent(topics.campaign_activity)
 async def count_campaigns(stream: StreamT[bytes]) -> None:
     async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+        now = time.time()
         for raw in batch:
             for activity in decode_trusted(Activity, raw):
-                if not counters.add(activity):
+                if not counters.add(activity, now=now):
                     stats.count("late.campaign_activity")
 
 

@@ -33,7 +33,7 @@ def judge(order: Order, now: datetime) -> Verdict | None:
     ts = order.ts.timestamp()
     if ip_log.is_late(ts):
         stats.count("late.orders")
-    ip_log.add(order.ip, ts, order.order_id)
+    ip_log.add(order.ip, ts, order.order_id, now=now.timestamp())
     hit = same_ip_burst.same_ip_burst(
         order.ip, ts, ip_log.around(order.ip, ts, params.window_s), params
     )

@@ -96,7 +96,7 @@ def decode_trusted(model: type[M], raw: bytes) -> list[M]:
 
 
 def decode_body(body: bytes) -> tuple[list[tuple[int, Any]], list[Rejected]]:
-    """An HTTP ingest body: a JSON array, or NDJSON (one object per line).
+    """An HTTP ingest body: a JSON array, one JSON object, or NDJSON (one object per line).
 
     >>> decode_body(b'{"a": 1}\\nnope\\n')[1][0].index
     1
@@ -104,6 +104,11 @@ def decode_body(body: bytes) -> tuple[list[tuple[int, Any]], list[Rejected]]:
     stripped = body.lstrip()
     if stripped[:1] == b"[":
         return list(enumerate(decode_envelope(stripped))), []
+    if stripped[:1] == b"{":  # one object, maybe pretty-printed over many lines
+        try:
+            return [(0, orjson.loads(stripped))], []
+        except orjson.JSONDecodeError:
+            pass  # several lines: NDJSON
     items: list[tuple[int, Any]] = []
     bad: list[Rejected] = []
     lines = (line for line in body.splitlines() if line.strip())

@@ -2,6 +2,9 @@
 
 Both follow a watermark (the highest event time seen) and forget what lies further
 behind it than they need, so memory stays bounded by the window, not the stream.
+Given the wall clock (``now``), the watermark never passes ``now + max_ahead_s``:
+one event from a producer whose clock runs hours fast must not expire everyone
+else's state. Without ``now`` (replays, backtests) event time is trusted as it is.
 """
 
 from __future__ import annotations
@@ -12,9 +15,23 @@ from collections.abc import Sequence
 
 from warroom.schemas.internal import Activity, CampaignLive, CampaignMinute
 
+#: How far ahead of the wall clock the watermark may move.
+MAX_AHEAD_S = 120.0
+
 
 def _time(pair: tuple[float, str]) -> float:
     return pair[0]
+
+
+def advanced(watermark: float, ts: float, now: float | None) -> float:
+    """The watermark after seeing ``ts``, capped at ``now + MAX_AHEAD_S`` when ``now`` is known.
+
+    >>> advanced(100.0, 7300.0, now=200.0)
+    320.0
+    """
+    if now is not None:
+        ts = min(ts, now + MAX_AHEAD_S)
+    return max(watermark, ts)
 
 
 class SlidingLog:
@@ -33,13 +50,13 @@ class SlidingLog:
         """Behind the watermark by more than the allowed lateness."""
         return ts < self.watermark - self.lateness_s
 
-    def add(self, key: str, ts: float, item_id: str) -> bool:
+    def add(self, key: str, ts: float, item_id: str, *, now: float | None = None) -> bool:
         """Record ``item_id`` at ``ts``; False if this key already holds it."""
         log = self._logs.setdefault(key, [])
         if any(seen == item_id for _, seen in log):
             return False
         insort(log, (ts, item_id))
-        self.watermark = max(self.watermark, ts)
+        self.watermark = advanced(self.watermark, ts, now)
         return True
 
     def around(self, key: str, ts: float, span_s: float) -> Sequence[tuple[float, str]]:
@@ -80,7 +97,7 @@ class MinuteCounters:
         self._shop: dict[str, str] = {}
         self.dirty: set[str] = set()
 
-    def add(self, act: Activity) -> bool:
+    def add(self, act: Activity, *, now: float | None = None) -> bool:
         """Count one activity; False when it is older than the minutes kept."""
         minute = int(act.ts // 60)
         if minute < self.watermark // 60 - self.keep_minutes:
@@ -93,7 +110,7 @@ class MinuteCounters:
         if act.gmv:
             bucket["gmv"] = bucket.get("gmv", 0) + act.gmv
         self._shop[act.campaign_id] = act.shop_id
-        self.watermark = max(self.watermark, act.ts)
+        self.watermark = advanced(self.watermark, act.ts, now)
         self.dirty.add(act.campaign_id)
         return True
 
