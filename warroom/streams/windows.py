@@ -45,6 +45,7 @@ class SlidingLog:
         self.lateness_s = lateness_s
         self.watermark = 0.0
         self._logs: dict[str, list[tuple[float, str]]] = {}
+        self._ids: dict[str, set[str]] = {}
 
     def is_late(self, ts: float) -> bool:
         """Behind the watermark by more than the allowed lateness."""
@@ -52,10 +53,11 @@ class SlidingLog:
 
     def add(self, key: str, ts: float, item_id: str, *, now: float | None = None) -> bool:
         """Record ``item_id`` at ``ts``; False if this key already holds it."""
-        log = self._logs.setdefault(key, [])
-        if any(seen == item_id for _, seen in log):
+        ids = self._ids.setdefault(key, set())
+        if item_id in ids:
             return False
-        insort(log, (ts, item_id))
+        ids.add(item_id)
+        insort(self._logs.setdefault(key, []), (ts, item_id))
         self.watermark = advanced(self.watermark, ts, now)
         return True
 
@@ -74,9 +76,10 @@ class SlidingLog:
             log = self._logs[key]
             keep = bisect_left(log, cutoff, key=_time)
             if keep == len(log):
-                del self._logs[key]
+                del self._logs[key], self._ids[key]
                 dropped += 1
             elif keep:
+                self._ids[key].difference_update(item_id for _, item_id in log[:keep])
                 del log[:keep]
         return dropped
 

@@ -217,3 +217,13 @@ def test_hit_count_matches_evidence_and_spans_less_than_the_window(
         stamps = [when[order_id] for order_id in hit.evidence]
         assert max(stamps) - min(stamps) < window_s
         assert hit.observed["span_s"] == max(stamps) - min(stamps)
+
+
+def test_a_huge_burst_reports_its_full_count_and_a_bounded_evidence_list() -> None:
+    from warroom.rules.risk.same_ip_burst import MAX_EVIDENCE
+
+    orders = [(1_000 + i * 0.01, f"DY{i:06d}") for i in range(3_000)]
+    hit = same_ip_burst("198.51.100.7", orders[-1][0], orders, Params())
+    assert hit is not None
+    assert hit.observed["orders"] == 3_000
+    assert hit.evidence == tuple(order_id for _, order_id in orders[:MAX_EVIDENCE])

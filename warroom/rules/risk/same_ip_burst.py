@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from pydantic import Field
 
 from warroom.rules.base import Hit, RuleParams
 
 RULE_ID = "risk.same_ip_burst"
+#: Order ids listed in a hit; ``observed["orders"]`` always has the full count.
+MAX_EVIDENCE = 100
+T = TypeVar("T")
 
 
 class Params(RuleParams):
@@ -18,21 +22,27 @@ class Params(RuleParams):
     score: float = Field(60, ge=0, le=100, description="risk score a hit adds")
 
 
-def densest_window(times: Sequence[float], t: float, window_s: float) -> tuple[int, int]:
+def densest_window(
+    items: Sequence[T], t: float, window_s: float, key: Callable[[T], float] | None = None
+) -> tuple[int, int]:
     """Indices [lo, hi) of the fullest half-open window [s, s + W) that contains ``t``.
 
-    ``times`` is sorted. The fullest such window starts at one of the times in (t - W, t].
+    ``items`` are sorted by time (``key`` gives an item's time; default: the item).
+    The fullest such window starts at one of the times in (t - W, t].
 
     >>> densest_window([0, 10, 20, 95], 20, 60)
     (0, 3)
     """
+    when: Callable[[T], float] = key or (lambda item: item)  # type: ignore[assignment,return-value]
     best = (0, 0)
-    first = bisect_right(times, t - window_s)
-    last = bisect_right(times, t)
+    first = bisect_right(items, t - window_s, key=when)
+    last = bisect_right(items, t, key=when)
     for lo in range(first, last):
-        hi = bisect_left(times, times[lo] + window_s, lo)
+        hi = bisect_left(items, when(items[lo]) + window_s, lo, key=when)
         if hi - lo > best[1] - best[0]:
             best = (lo, hi)
+        if hi == len(items):  # later starts only lose orders: in-order arrivals stop here
+            break
     return best
 
 
@@ -43,10 +53,10 @@ def same_ip_burst(
 
     ``orders`` holds (epoch seconds, order id) pairs of this IP, the judged order
     included, covering at least [ts - W, ts + W]. The order is hit when some window
-    of W seconds containing it holds more than ``max_orders`` orders.
+    of W seconds containing it holds more than ``max_orders`` orders. The evidence
+    lists the first ``MAX_EVIDENCE`` order ids of that window.
     """
-    times = [when for when, _ in orders]
-    lo, hi = densest_window(times, ts, params.window_s)
+    lo, hi = densest_window(orders, ts, params.window_s, key=_time)
     count = hi - lo
     if count <= params.max_orders:
         return None
@@ -61,5 +71,9 @@ def same_ip_burst(
             f"{count} orders from IP {ip} within {end - start:.1f} s "
             f"(more than {params.max_orders} in {params.window_s} s)"
         ),
-        evidence=tuple(order_id for _, order_id in orders[lo:hi]),
+        evidence=tuple(order_id for _, order_id in orders[lo : min(hi, lo + MAX_EVIDENCE)]),
     )
+
+
+def _time(order: tuple[float, str]) -> float:
+    return order[0]
