@@ -36,8 +36,14 @@ class Settings(BaseSettings):
     ingest_max_body_bytes: int = Field(5_000_000, ge=1024, description="HTTP ingest body cap")
     ingest_max_batch: int = Field(10_000, ge=1, description="events per HTTP ingest request")
     clickhouse_dsn: str | None = Field(None, description="ClickHouse server; unset = chdb")
-    sql_url: str = Field("sqlite:///warroom.db", description="SQL store for entities and rules")
+    sql_url: str | None = Field(
+        None, description="SQL store (SQLAlchemy URL); unset = SQLite in data_dir"
+    )
     data_dir: Path = Field(Path(".warroom"), description="local state of the embedded mode")
+
+
+    def sql_url_or_default(self) -> str:
+        return self.sql_url or f"sqlite:///{self.data_dir / 'warroom.db'}"
 
 
 _current: Settings | None = None

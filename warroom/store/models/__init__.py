@@ -1,0 +1,8 @@
+"""Every table of the SQL store; importing this package registers them on ``Base.metadata``."""
+
+from warroom.store.models.audit import AuditEntry
+from warroom.store.models.keys import ApiKey
+from warroom.store.models.outbox import OutboxMessage
+from warroom.store.models.rules import Rule, RuleVersion
+
+__all__ = ["ApiKey", "AuditEntry", "OutboxMessage", "Rule", "RuleVersion"]
