@@ -22,5 +22,17 @@ class VersionConflict(WarroomError):
     """A change was based on a version that is no longer the current one."""
 
 
+class Unauthorized(WarroomError):
+    """No credentials, or credentials that are not valid."""
+
+
+class Forbidden(WarroomError):
+    """Valid credentials, but the role or the shop scope does not allow this."""
+
+
+class WeakSecret(WarroomError):
+    """A configured secret is missing entropy or is a well-known default."""
+
+
 class PayloadTooLarge(WarroomError):
     """A request body or batch is larger than the configured bound."""

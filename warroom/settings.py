@@ -35,12 +35,15 @@ class Settings(BaseSettings):
     flush_interval_s: float = Field(1.0, gt=0, le=60, description="state snapshot interval")
     ingest_max_body_bytes: int = Field(5_000_000, ge=1024, description="HTTP ingest body cap")
     ingest_max_batch: int = Field(10_000, ge=1, description="events per HTTP ingest request")
+    admin_key: str | None = Field(
+        None,
+        description="an admin API key (wk_<id>.<secret>) supplied by the operator",
+    )
     clickhouse_dsn: str | None = Field(None, description="ClickHouse server; unset = chdb")
     sql_url: str | None = Field(
         None, description="SQL store (SQLAlchemy URL); unset = SQLite in data_dir"
     )
     data_dir: Path = Field(Path(".warroom"), description="local state of the embedded mode")
-
 
     def sql_url_or_default(self) -> str:
         return self.sql_url or f"sqlite:///{self.data_dir / 'warroom.db'}"

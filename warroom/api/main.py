@@ -12,16 +12,32 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from warroom import __version__
 from warroom.api.routes import campaigns, events, health, stream
 from warroom.api.runtime import running
-from warroom.errors import BrokerError, InvalidEvent, PayloadTooLarge, WarroomError
+from warroom.errors import (
+    BrokerError,
+    Forbidden,
+    InvalidEvent,
+    PayloadTooLarge,
+    Unauthorized,
+    VersionConflict,
+    WarroomError,
+)
 from warroom.settings import Settings
 
-STATUS = {PayloadTooLarge: 413, InvalidEvent: 422, BrokerError: 503}
+STATUS = {
+    Unauthorized: 401,
+    Forbidden: 403,
+    VersionConflict: 409,
+    PayloadTooLarge: 413,
+    InvalidEvent: 422,
+    BrokerError: 503,
+}
 
 
 async def warroom_error(request: Request, exc: Exception) -> JSONResponse:
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
     field = getattr(exc, "field", None)
-    return JSONResponse({"detail": str(exc), "field": field}, status_code=status)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": str(exc), "field": field}, status_code=status, headers=headers)
 
 
 def create_api(settings: Settings, bootstrap: str) -> FastAPI:

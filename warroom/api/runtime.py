@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from warroom.settings import Settings
+from warroom.store.db import Store, migrate
+from warroom.store.keys import register_token
 from warroom.streams import topics
 from warroom.streams.admin import ensure_topics
 from warroom.streams.feed import FeedHub
@@ -21,15 +23,28 @@ class Runtime:
     settings: Settings
     bootstrap: str
     producer: IngestProducer
+    store: Store
     feed: FeedHub = field(default_factory=FeedHub)
     live: LiveView = field(default_factory=LiveView)
 
 
+def open_store(settings: Settings) -> Store:
+    """Migrate the SQL store to the current schema and register the operator's admin key."""
+    url = settings.sql_url_or_default()
+    migrate(url)
+    store = Store(url)
+    if settings.admin_key:
+        with store.session() as session:
+            register_token(session, settings.admin_key, "operator admin key", "admin", "system")
+    return store
+
+
 @asynccontextmanager
 async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
-    """Create the topics, start the producer and the tails; stop them all on exit."""
+    """Migrate the store, create the topics, start the producer and the tails; stop on exit."""
+    store = await asyncio.to_thread(open_store, settings)
     await asyncio.to_thread(ensure_topics, bootstrap, topics.all_names(), settings.partitions)
-    rt = Runtime(settings, bootstrap, IngestProducer(bootstrap))
+    rt = Runtime(settings, bootstrap, IngestProducer(bootstrap), store)
     feed_names = [topics.verdicts.get_topic_name(), topics.decisions.get_topic_name()]
     tails = [
         TopicTail(bootstrap, feed_names, rt.feed.publish_envelope, backlog=rt.feed.recent.maxlen),
@@ -51,3 +66,4 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
         for tail in started:
             await tail.stop()
         await rt.producer.stop()
+        store.dispose()
