@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.auth import ADMIN_TOKEN
 from warroom.streams.broker import embedded_broker, free_port
 
 
@@ -46,6 +47,7 @@ def start_warroom(bootstrap: str, cwd: Path, command: str = "serve", **env: str)
         "WARROOM_APP_ID": app_id,
         "WARROOM_WEB_PORT": str(port),
         "WARROOM_PARTITIONS": "2",
+        "WARROOM_ADMIN_KEY": ADMIN_TOKEN,
         **env,
     }
     proc = subprocess.Popen(

@@ -17,8 +17,11 @@ class FeedReader:
         self.connected = asyncio.Event()
         self._changed = asyncio.Event()
 
-    async def run(self, url: str) -> None:
-        async with httpx.AsyncClient(timeout=None) as client, client.stream("GET", url) as resp:
+    async def run(self, url: str, headers: dict[str, str] | None = None) -> None:
+        async with (
+            httpx.AsyncClient(timeout=None, headers=headers) as client,
+            client.stream("GET", url) as resp,
+        ):
             resp.raise_for_status()
             kind = "message"
             async for line in resp.aiter_lines():
@@ -44,9 +47,9 @@ class FeedReader:
 
 
 @contextlib.asynccontextmanager
-async def reading(url: str) -> AsyncIterator[FeedReader]:
+async def reading(url: str, headers: dict[str, str] | None = None) -> AsyncIterator[FeedReader]:
     reader = FeedReader()
-    task = asyncio.create_task(reader.run(url))
+    task = asyncio.create_task(reader.run(url, headers))
     try:
         async with asyncio.timeout(10):
             await reader.connected.wait()

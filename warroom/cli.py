@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,10 @@ class Console(Service):
     """Prints the URL once the API answers, then one readable line per decision or verdict;
     in the demo it also drives the simulator through the HTTP ingest path."""
 
-    def __init__(self, api: object, url: str, rate: float | None, seed: int) -> None:
-        self.api, self.url, self.rate, self.seed = api, url, rate, seed
+    def __init__(
+        self, api: object, url: str, rate: float | None, seed: int, keys: dict[str, str]
+    ) -> None:
+        self.api, self.url, self.rate, self.seed, self.keys = api, url, rate, seed, keys
         self._sim: asyncio.Task[object] | None = None
         super().__init__()
 
@@ -60,6 +63,8 @@ class Console(Service):
             f"warroom is up: {self.url}   (live feed: {self.url}/v1/stream · Ctrl-C stops)",
             flush=True,
         )
+        for role, token in self.keys.items():
+            print(f"  {role:7} key: {token}", flush=True)
         if self.rate:
             from warroom.sim.run import simulate
             from warroom.sim.sinks import HttpSink
@@ -68,7 +73,8 @@ class Console(Service):
                 f"simulator: {self.rate:g} events/s, seed {self.seed}, IP-burst attacks every 10 s",
                 flush=True,
             )
-            self._sim = asyncio.create_task(simulate(HttpSink(self.url), self.rate, self.seed))
+            sink = HttpSink(self.url, self.keys["ingest"])
+            self._sim = asyncio.create_task(simulate(sink, self.rate, self.seed))
         await self._print_feed()
 
     async def _print_feed(self) -> None:
@@ -88,7 +94,11 @@ class Console(Service):
 
 
 def run_worker(
-    settings: Settings, with_api: bool, rate: float | None = None, seed: int = 7
+    settings: Settings,
+    with_api: bool,
+    rate: float | None = None,
+    seed: int = 7,
+    keys: dict[str, str] | None = None,
 ) -> None:
     """Run the Faust worker (with the API on its loop when ``with_api``) until a signal."""
     from faust.contrib.asgi import serve_asgi
@@ -122,16 +132,35 @@ def run_worker(
         port = settings.web_port or free_port(settings.web_host)
         api = create_api(settings, bootstrap)
         serve_asgi(app, api, host=settings.web_host, port=port, timeout_graceful_shutdown=1)
-        services.append(Console(api, f"http://{settings.web_host}:{port}", rate, seed))
+        url = f"http://{settings.web_host}:{port}"
+        services.append(Console(api, url, rate, seed, keys or {}))
     AppFirstWorker(
         app, *services, loglevel="WARNING", quiet=True, redirect_stdouts=False
     ).execute_from_commandline()
 
 
+def demo_keys(settings: Settings) -> dict[str, str]:
+    """One fresh key per role for the demo, printed so that people can use them."""
+    from warroom.api.runtime import open_store
+    from warroom.store.keys import ROLES, create_key
+
+    store = open_store(settings)
+    with store.session() as session:
+        keys = {r: create_key(session, f"demo {r}", r, None, "demo")[1] for r in ROLES}
+    store.dispose()
+    return keys
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     settings = get_settings()
-    with kafka(settings) as settings:
-        run_worker(settings, with_api=True, rate=args.rate, seed=args.seed)
+    with contextlib.ExitStack() as stack:
+        if "data_dir" not in settings.model_fields_set:  # a fresh store per demo run
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="warroom-demo-"))
+            settings = use_settings(settings.model_copy(update={"data_dir": Path(tmp)}))
+        settings = stack.enter_context(kafka(settings))
+        run_worker(
+            settings, with_api=True, rate=args.rate, seed=args.seed, keys=demo_keys(settings)
+        )
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -165,6 +194,26 @@ def cmd_api(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_keys(args: argparse.Namespace) -> None:
+    """Create, list or revoke API keys directly in the store (for the first admin key)."""
+    from warroom.api.runtime import open_store
+    from warroom.store import keys
+
+    store = open_store(get_settings())
+    with store.session() as session:
+        if args.action == "create":
+            shops = args.shops.split(",") if args.shops else None
+            key, token = keys.create_key(session, args.name, args.role, shops, "cli")
+            print(f"{token}\n(key {key.id}, role {key.role}; the secret is shown only once)")
+        elif args.action == "revoke":
+            if keys.revoke(session, args.key_id, "cli") is None:
+                raise WarroomError(f"no key {args.key_id}")
+        else:
+            for k in keys.list_keys(session):
+                print(keys.public(k))
+    store.dispose()
+
+
 def cmd_simulate(args: argparse.Namespace) -> None:
     from warroom.sim.run import simulate
     from warroom.sim.sinks import HttpSink, KafkaSink, Sink
@@ -172,7 +221,9 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     settings = get_settings()
     sink: Sink
     if args.http:
-        sink = HttpSink(args.http)
+        if not args.key:
+            raise WarroomError("--http needs --key (an ingest or admin API key)")
+        sink = HttpSink(args.http, args.key)
     else:
         sink = KafkaSink(args.kafka or _external(settings), topic_prefix=settings.app_id)
     traffic = asyncio.run(
@@ -205,8 +256,18 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--truth", type=Path, default=None, help="write attack orders (JSON lines)")
     target = sim.add_mutually_exclusive_group()
     target.add_argument("--http", help="API base URL, e.g. http://127.0.0.1:8000")
+    sim.add_argument("--key", help="API key for --http (role ingest or admin)")
     target.add_argument("--kafka", help="bootstrap host:port (default WARROOM_KAFKA_BOOTSTRAP)")
     sim.set_defaults(func=cmd_simulate)
+    keys = sub.add_parser("keys", help="create, list or revoke API keys in the store")
+    keys.add_argument("action", choices=("create", "list", "revoke"))
+    keys.add_argument("key_id", nargs="?", help="for revoke")
+    keys.add_argument(
+        "--role", default="viewer", choices=("admin", "buyer", "risk", "ingest", "viewer")
+    )
+    keys.add_argument("--name", default="cli key")
+    keys.add_argument("--shops", help="comma-separated shop ids; default: every shop")
+    keys.set_defaults(func=cmd_keys)
     return p
 
 

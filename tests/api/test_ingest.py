@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from kafka import KafkaConsumer, TopicPartition
 
+from tests.auth import ADMIN, ADMIN_TOKEN
 from warroom.api.main import create_api
 from warroom.settings import get_settings
 from warroom.streams import topics
@@ -28,10 +29,12 @@ MAX_BATCH = 50
 
 
 @pytest.fixture(scope="module")
-def api(broker: str) -> FastAPI:
+def api(broker: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     settings = get_settings().model_copy(
         update={
             "kafka_bootstrap": broker,
+            "data_dir": tmp_path_factory.mktemp("store"),
+            "admin_key": ADMIN_TOKEN,
             "ingest_max_body_bytes": MAX_BODY,
             "ingest_max_batch": MAX_BATCH,
         }
@@ -41,7 +44,7 @@ def api(broker: str) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def client(api: FastAPI) -> Iterator[TestClient]:
-    with TestClient(api) as c:
+    with TestClient(api, headers=ADMIN) as c:
         yield c
 
 

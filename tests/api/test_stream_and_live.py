@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from kafka import KafkaProducer
 
+from tests.auth import ADMIN, ADMIN_TOKEN
 from warroom.api.main import create_api
 from warroom.schemas.internal import CampaignLive, CampaignMinute
 from warroom.settings import get_settings
@@ -26,14 +27,20 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def api(broker: str) -> FastAPI:
-    settings = get_settings().model_copy(update={"kafka_bootstrap": broker})
+def api(broker: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    settings = get_settings().model_copy(
+        update={
+            "kafka_bootstrap": broker,
+            "data_dir": tmp_path_factory.mktemp("store"),
+            "admin_key": ADMIN_TOKEN,
+        }
+    )
     return create_api(settings, broker)
 
 
 @pytest.fixture(scope="module")
 def client(api: FastAPI) -> Iterator[TestClient]:
-    with TestClient(api) as c:
+    with TestClient(api, headers=ADMIN) as c:
         yield c
 
 

@@ -72,12 +72,13 @@ async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
         out = lines_of(proc)
         up = next_match(out, UP, timeout=60)
         url, port = up.group(1), int(up.group(2))
+        viewer = next_match(out, re.compile(r"^ +viewer +key: (wk_\S+)$"), timeout=5).group(1)
         [broker] = children(proc.pid)
         broker_port = int(
             re.search(r"127\.0\.0\.1:(\d+)", Path(f"/proc/{broker}/cmdline").read_text()).group(1)
         )
 
-        async with reading(f"{url}/v1/stream?kind=verdict") as feed:
+        async with reading(f"{url}/v1/stream?kind=verdict&access_token={viewer}") as feed:
             terminal = next_match(
                 out,
                 re.compile(

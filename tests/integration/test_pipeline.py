@@ -19,6 +19,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from tests.auth import ADMIN
 from tests.conftest import Server, start_warroom, stop_warroom
 from tests.sse import reading
 
@@ -59,8 +60,10 @@ async def test_http_orders_burst_gives_explained_verdict_on_the_feed(server: Ser
     ip = "117.50.3.9"
     orders = [order(ip, n, seconds_ago=30 - n) for n in range(6)]
     bad = order(ip, 99, unit_price="-5")
-    async with reading(f"{server.url}/v1/stream?kind=verdict&entity=ip:{ip}&backlog=0") as feed:
-        async with httpx.AsyncClient(base_url=server.url) as client:
+    async with reading(
+        f"{server.url}/v1/stream?kind=verdict&entity=ip:{ip}&backlog=0", ADMIN
+    ) as feed:
+        async with httpx.AsyncClient(base_url=server.url, headers=ADMIN) as client:
             resp = await client.post("/v1/events/orders", json=[*orders[:3], bad, *orders[3:]])
         assert resp.status_code == 202
         assert resp.json() == {
@@ -88,8 +91,8 @@ async def test_http_orders_burst_gives_explained_verdict_on_the_feed(server: Ser
 
 async def test_five_orders_in_a_minute_are_not_a_burst(server: Server) -> None:
     ip, other = "117.50.3.10", "117.50.3.11"
-    async with reading(f"{server.url}/v1/stream?kind=verdict&backlog=0") as feed:
-        async with httpx.AsyncClient(base_url=server.url) as client:
+    async with reading(f"{server.url}/v1/stream?kind=verdict&backlog=0", ADMIN) as feed:
+        async with httpx.AsyncClient(base_url=server.url, headers=ADMIN) as client:
             # five from one IP within a minute, then six from another as a marker that
             # the five have been judged by the time its verdict arrives
             await client.post("/v1/events/orders", json=[order(ip, n) for n in range(5)])
@@ -102,7 +105,7 @@ async def test_kafka_envelopes_and_single_events_both_work(server: Server) -> No
     ip = "175.20.1.7"
     orders = [order(ip, n) for n in range(7)]
     producer = KafkaProducer(bootstrap_servers=server.bootstrap)
-    async with reading(f"{server.url}/v1/stream?entity=ip:{ip}&backlog=0") as feed:
+    async with reading(f"{server.url}/v1/stream?entity=ip:{ip}&backlog=0", ADMIN) as feed:
         producer.send(server.topic("orders"), orjson.dumps(orders[:4]))  # an envelope
         for o in orders[4:]:  # and single events, the way most platforms send
             producer.send(server.topic("orders"), orjson.dumps(o), key=ip.encode())
@@ -138,7 +141,7 @@ async def test_bad_events_from_kafka_land_in_the_dead_letter_topic_and_work_goes
     junk = producer.send(topic, b"{not json", partition=0).get(10)
     good = [order(ip, n) for n in range(6)]
     mixed = [*good[:2], {**order(ip, 50), "ip": "999.1.1.1"}, *good[2:]]
-    async with reading(f"{server.url}/v1/stream?entity=ip:{ip}&backlog=0") as feed:
+    async with reading(f"{server.url}/v1/stream?entity=ip:{ip}&backlog=0", ADMIN) as feed:
         envelope = producer.send(topic, orjson.dumps(mixed), partition=1).get(10)
         producer.flush()
         await feed.wait_for(burst_verdict(ip), timeout=10)  # the good ones went through
@@ -153,7 +156,7 @@ async def test_bad_events_from_kafka_land_in_the_dead_letter_topic_and_work_goes
     assert "not an IPv4 or IPv6 address" in bad_ip["reason"]
     assert orjson.loads(bad_ip["raw"])["ip"] == "999.1.1.1"
 
-    async with httpx.AsyncClient(base_url=server.url) as client:
+    async with httpx.AsyncClient(base_url=server.url, headers=ADMIN) as client:
         counters = (await client.get("/v1/stats")).json()["counters"]
     assert counters["deadletter.orders.ip"] >= 1 and counters["deadletter.orders.not JSON"] >= 1
 
@@ -175,7 +178,7 @@ async def test_live_campaign_counters(server: Server) -> None:
         for n, (kind, cost) in enumerate([("impression", "0.05")] * 40 + [("click", "0")] * 4)
     ]
     orders = [order(f"58.1.1.{n}", n, campaign=campaign) for n in range(2)]
-    async with httpx.AsyncClient(base_url=server.url) as client:
+    async with httpx.AsyncClient(base_url=server.url, headers=ADMIN) as client:
         assert (await client.get(f"/v1/campaigns/{campaign}/live")).status_code == 404
         await client.post(
             "/v1/events/clicks",
@@ -216,8 +219,8 @@ async def test_separate_worker_and_api_processes(broker: str, tmp_path: Path) ->
     api = start_warroom(broker, tmp_path, command="api", WARROOM_APP_ID=app_id)
     try:
         ip = "183.2.2.2"
-        async with reading(f"{api.url}/v1/stream?entity=ip:{ip}&backlog=0") as feed:
-            async with httpx.AsyncClient(base_url=api.url) as client:
+        async with reading(f"{api.url}/v1/stream?entity=ip:{ip}&backlog=0", ADMIN) as feed:
+            async with httpx.AsyncClient(base_url=api.url, headers=ADMIN) as client:
                 resp = await client.post("/v1/events/orders", json=[order(ip, n) for n in range(6)])
             assert resp.json()["accepted"] == 6
             verdict = await feed.wait_for(burst_verdict(ip), timeout=20)

@@ -25,14 +25,19 @@ class Sink(Protocol):
 class HttpSink:
     """POST JSON arrays to ``/v1/events/{kind}``; counts what the API rejected."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, api_key: str) -> None:
         self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
         self.rejected = 0
         self.failed = 0
         self._client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        self._client = httpx.AsyncClient(base_url=self.base_url, timeout=10)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=10,
+            headers={"authorization": f"Bearer {self.api_key}"},
+        )
 
     async def send(self, kind: str, events: Sequence[dict[str, Any]]) -> None:
         if self._client is None:

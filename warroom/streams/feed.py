@@ -22,13 +22,17 @@ class FeedItem:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """Which items a subscriber wants: by kind, and by one entity such as ``ip:1.2.3.4``."""
+    """Which items a subscriber wants: by kind, by one entity such as ``ip:1.2.3.4``,
+    and only from some shops."""
 
     kinds: frozenset[str] = frozenset()
     entity: str | None = None
+    shops: frozenset[str] | None = None  # a shop-scoped reader sees only its shops
 
     def __call__(self, item: FeedItem) -> bool:
         if self.kinds and item.kind not in self.kinds:
+            return False
+        if self.shops is not None and not any(f"shop:{s}" in item.entities for s in self.shops):
             return False
         return self.entity is None or self.entity in item.entities
 

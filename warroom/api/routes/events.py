@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from warroom.api.auth import Actor, ActorDep
 from warroom.api.deps import ProducerDep, SettingsDep
 from warroom.errors import InvalidEvent, PayloadTooLarge
-from warroom.streams.codecs import decode_body, validate_items
+from warroom.streams.codecs import Rejected, decode_body, validate_items
 
 router = APIRouter(prefix="/v1/events", tags=["ingest"])
 
@@ -40,6 +41,23 @@ async def read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def in_scope(
+    actor: Actor, items: list[tuple[int, Any]]
+) -> tuple[list[tuple[int, Any]], list[Rejected]]:
+    """Split off the items of shops outside a shop-scoped key."""
+    if actor.shops is None:
+        return items, []
+    keep: list[tuple[int, Any]] = []
+    outside: list[Rejected] = []
+    for index, item in items:
+        shop = item.get("shop_id") if isinstance(item, dict) else None
+        if shop is not None and not actor.sees(str(shop)):
+            outside.append(Rejected(index, "shop_id", f"shop {shop!r} is outside this key's shops"))
+        else:
+            keep.append((index, item))
+    return keep, outside
+
+
 @router.post(
     "/{kind}",
     status_code=202,
@@ -54,7 +72,9 @@ async def ingest(
     request: Request,
     producer: ProducerDep,
     settings: SettingsDep,
+    actor: ActorDep,
 ) -> JSONResponse:
+    actor.require("admin", "ingest")
     body = await read_capped(request, settings.ingest_max_body_bytes)
     if not body.strip():
         raise InvalidEvent("empty body: send a JSON array or NDJSON", field="body")
@@ -65,10 +85,11 @@ async def ingest(
             f"the limit is {settings.ingest_max_batch}",
             field="body",
         )
+    items, outside = in_scope(actor, items)
     good, invalid = validate_items(kind, items)
     if good:
         await producer.send(kind, good)
-    rejected = sorted(unreadable + invalid, key=lambda r: r.index)
+    rejected = sorted(unreadable + outside + invalid, key=lambda r: r.index)
     report = IngestReport(
         accepted=len(good),
         rejected=[RejectedItem(index=r.index, field=r.field, message=r.message) for r in rejected],

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
+from warroom.api.auth import READERS, ActorDep
 from warroom.api.deps import FeedDep
 from warroom.streams.feed import FeedHub, Filter
 
@@ -32,16 +33,19 @@ async def sse(feed: FeedHub, wants: Filter, backlog: int) -> AsyncIterator[bytes
 @router.get("/v1/stream", response_class=StreamingResponse)
 async def stream(
     feed: FeedDep,
+    actor: ActorDep,
     kind: str | None = Query(None, description="comma-separated: verdict, decision"),
     entity: str | None = Query(None, max_length=200, description="e.g. ip:1.2.3.4, shop:s1"),
     backlog: int = Query(20, ge=0, le=500, description="recent items to send first"),
+    access_token: str | None = Query(None, description="API key, for browsers' EventSource"),
 ) -> StreamingResponse:
+    actor.require(*READERS)
     kinds = frozenset(k.strip() for k in (kind or "").split(",") if k.strip())
     if kinds - KINDS:
         unknown = ", ".join(sorted(kinds - KINDS))
         raise HTTPException(422, [{"loc": ["query", "kind"], "msg": f"unknown kind: {unknown}"}])
     return StreamingResponse(
-        sse(feed, Filter(kinds, entity), backlog),
+        sse(feed, Filter(kinds, entity, actor.shops), backlog),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
