@@ -65,6 +65,8 @@ class Console(Service):
         )
         for role, token in self.keys.items():
             print(f"  {role:7} key: {token}", flush=True)
+        if "viewer" in self.keys:
+            print(f"war-room page: {self.url}/#key={self.keys['viewer']}", flush=True)
         if self.rate:
             from warroom.sim.run import simulate
             from warroom.sim.sinks import HttpSink
