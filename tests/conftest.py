@@ -87,3 +87,13 @@ def server(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     srv = start_warroom(broker, tmp_path_factory.mktemp("warroom"))
     yield srv
     stop_warroom(srv)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server (Debian's package) on a loopback port for the whole session;
+    the SQLAlchemy URL of its empty ``warroom`` database. Stopped at the end."""
+    from tests.postgres import running_postgres
+
+    with running_postgres() as url:
+        yield url

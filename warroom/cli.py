@@ -121,13 +121,12 @@ def run_worker(
     from warroom.api.main import create_api
     from warroom.app import app
     from warroom.streams import topics
-    from warroom.streams.admin import ensure_topics
     from warroom.streams.broker import free_port
 
     bootstrap = _external(settings)
     if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
         raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")
-    ensure_topics(bootstrap, topics.all_names(), settings.partitions)
+    topics.ensure_all(bootstrap, settings.partitions)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     services: list[Service] = []
     if with_api:

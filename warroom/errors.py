@@ -36,3 +36,28 @@ class WeakSecret(WarroomError):
 
 class PayloadTooLarge(WarroomError):
     """A request body or batch is larger than the configured bound."""
+
+
+class NotFound(WarroomError):
+    """The entity asked for does not exist."""
+
+
+class Conflict(WarroomError):
+    """The change contradicts the stored state: the id exists, or the row is still referenced."""
+
+
+class StaleVersion(VersionConflict):
+    """An update or delete named a version of an entity that is no longer its current one."""
+
+    def __init__(self, message: str, current_version: int | None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class InvalidEntity(WarroomError):
+    """An entity's values are inconsistent with the store (e.g. a reference to nothing)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field

@@ -229,3 +229,39 @@ async def test_separate_worker_and_api_processes(broker: str, tmp_path: Path) ->
         assert stop_warroom(api) == 0
         worker.send_signal(signal.SIGINT)
         assert worker.wait(20) == 0
+
+
+async def test_a_batch_larger_than_a_kafka_message_is_split_not_fatal(server: Server) -> None:
+    """10,000 clicks of one campaign in one request: more than one Kafka message can hold,
+    all on one partition. Every one is counted and the worker keeps going."""
+    campaign = f"big-{uuid.uuid4().hex[:6]}"
+    now = datetime.now(UTC).isoformat()
+    clicks = [
+        {
+            "event_id": f"b{n}-{campaign}",
+            "ts": now,
+            "kind": "impression",
+            "shop_id": "shop-1",
+            "campaign_id": campaign,
+            "creative_id": "cr-1",
+            "viewer": {"viewer_id": f"viewer-{n:06d}", "city": "杭州"},
+            "cost": "0.0400",
+        }
+        for n in range(10_000)
+    ]
+    body = orjson.dumps(clicks)
+    assert len(body) > 1_048_576
+    async with httpx.AsyncClient(base_url=server.url, headers=ADMIN, timeout=30) as client:
+        resp = await client.post(
+            "/v1/events/clicks", content=body, headers={"content-type": "application/json"}
+        )
+        assert resp.json() == {"accepted": 10_000, "rejected": []}
+        deadline = time.monotonic() + 20
+        impressions = 0
+        while time.monotonic() < deadline and impressions < 10_000:
+            live = await client.get(f"/v1/campaigns/{campaign}/live")
+            if live.status_code == 200:
+                impressions = live.json()["windows"]["5m"]["impressions"]
+            await asyncio.sleep(0.2)
+    assert impressions == 10_000
+    assert live.json()["windows"]["5m"]["spend"] == pytest.approx(400.0)

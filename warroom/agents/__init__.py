@@ -5,6 +5,7 @@ Importing this package registers every agent with the app.
 
 from warroom.agents import (  # noqa: F401
     count_campaigns,
+    follow_rulebook,
     ingest_clicks,
     ingest_orders,
     ingest_payments,

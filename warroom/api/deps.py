@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from warroom.api.runtime import Runtime
 from warroom.settings import Settings
+from warroom.store.crud import translate_errors
 from warroom.streams.feed import FeedHub
 from warroom.streams.live import LiveView
 from warroom.streams.producer import IngestProducer
@@ -37,7 +40,15 @@ def _live(rt: RuntimeDep) -> LiveView:
     return rt.live
 
 
+def _session(rt: RuntimeDep) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, before the
+    response is sent (scope "function"), rolled back if it raises."""
+    with translate_errors(), rt.store.session() as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ProducerDep = Annotated[IngestProducer, Depends(_producer)]
 FeedDep = Annotated[FeedHub, Depends(_feed)]
 LiveDep = Annotated[LiveView, Depends(_live)]
+SessionDep = Annotated[Session, Depends(_session, scope="function")]

@@ -10,13 +10,29 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from warroom import __version__
-from warroom.api.routes import campaigns, events, health, stream
+from warroom.api.problems import stale_version
+from warroom.api.routes import (
+    audit,
+    campaigns,
+    creatives,
+    creators,
+    events,
+    health,
+    products,
+    rules,
+    shops,
+    stream,
+)
 from warroom.api.runtime import running
 from warroom.errors import (
     BrokerError,
+    Conflict,
     Forbidden,
+    InvalidEntity,
     InvalidEvent,
+    NotFound,
     PayloadTooLarge,
+    StaleVersion,
     Unauthorized,
     VersionConflict,
     WarroomError,
@@ -26,9 +42,12 @@ from warroom.settings import Settings
 STATUS = {
     Unauthorized: 401,
     Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
     VersionConflict: 409,
     PayloadTooLarge: 413,
     InvalidEvent: 422,
+    InvalidEntity: 422,
     BrokerError: 503,
 }
 
@@ -51,7 +70,9 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
 
     api = FastAPI(title="warroom", version=__version__, lifespan=lifespan)
     api.add_exception_handler(WarroomError, warroom_error)
-    for module in (events, stream, campaigns, health):
+    api.add_exception_handler(StaleVersion, stale_version)
+    entities = (shops, products, creators, campaigns, creatives, audit)
+    for module in (events, stream, *entities, rules, health):
         api.include_router(module.router)
 
     page = files("warroom.web").joinpath("index.html").read_text(encoding="utf-8")

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from warroom.settings import Settings
 from warroom.store.db import Store, migrate
 from warroom.store.keys import register_token
+from warroom.store.rulebook import ensure_builtin
 from warroom.streams import topics
-from warroom.streams.admin import ensure_topics
 from warroom.streams.feed import FeedHub
 from warroom.streams.live import LiveView
 from warroom.streams.producer import IngestProducer
+from warroom.streams.relay import OutboxRelay
 from warroom.streams.tail import TopicTail
 
 
@@ -24,17 +25,19 @@ class Runtime:
     bootstrap: str
     producer: IngestProducer
     store: Store
+    relay: OutboxRelay
     feed: FeedHub = field(default_factory=FeedHub)
     live: LiveView = field(default_factory=LiveView)
 
 
 def open_store(settings: Settings) -> Store:
-    """Migrate the SQL store to the current schema and register the operator's admin key."""
+    """Migrate the SQL store, seed the built-in rules, register the operator's admin key."""
     url = settings.sql_url_or_default()
     migrate(url)
     store = Store(url)
-    if settings.admin_key:
-        with store.session() as session:
+    with store.session() as session:
+        ensure_builtin(session, topics.control.get_topic_name())
+        if settings.admin_key:
             register_token(session, settings.admin_key, "operator admin key", "admin", "system")
     return store
 
@@ -43,8 +46,10 @@ def open_store(settings: Settings) -> Store:
 async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     """Migrate the store, create the topics, start the producer and the tails; stop on exit."""
     store = await asyncio.to_thread(open_store, settings)
-    await asyncio.to_thread(ensure_topics, bootstrap, topics.all_names(), settings.partitions)
-    rt = Runtime(settings, bootstrap, IngestProducer(bootstrap), store)
+    await asyncio.to_thread(topics.ensure_all, bootstrap, settings.partitions)
+    rt = Runtime(
+        settings, bootstrap, IngestProducer(bootstrap), store, OutboxRelay(store, bootstrap)
+    )
     feed_names = [topics.verdicts.get_topic_name(), topics.decisions.get_topic_name()]
     tails = [
         TopicTail(bootstrap, feed_names, rt.feed.publish_envelope, backlog=rt.feed.recent.maxlen),
@@ -56,6 +61,7 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
         ),
     ]
     await rt.producer.start()
+    await rt.relay.start()
     started: list[TopicTail] = []
     try:
         for tail in tails:
@@ -65,5 +71,6 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     finally:
         for tail in started:
             await tail.stop()
+        await rt.relay.stop()
         await rt.producer.stop()
         store.dispose()

@@ -1,7 +1,8 @@
-"""The rulebook: the live version of every rule's parameters and mode.
+"""The rulebook as a worker sees it: the live version of every rule.
 
-This first rulebook holds the defaults in memory; issue 3 backs it with the SQL
-store and the control topic so that a published change reaches every worker.
+It starts from the built-in defaults and follows the control topic, where the API
+publishes every new version (from the SQL store, through the outbox). A version
+applies to the next event; decisions record the version they used.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from typing import Literal
 
 from warroom.errors import VersionConflict
 from warroom.rules.base import RuleParams
+from warroom.rules.budget.body import BudgetBody
+from warroom.rules.registry import rule_kind
 from warroom.rules.risk import same_ip_burst
 from warroom.rules.risk.scoring import Thresholds
+from warroom.schemas.control import RulePublished
 
 Mode = Literal["off", "shadow", "enforce"]
 
@@ -24,7 +28,7 @@ class RuleVersion:
     rule_id: str
     version: int
     mode: Mode
-    params: RuleParams
+    params: RuleParams | BudgetBody
 
 
 DEFAULTS: tuple[RuleVersion, ...] = (
@@ -50,6 +54,22 @@ class Rulebook:
                 f"{version.rule_id} is at v{known.version}; got v{version.version}"
             )
         self._current[version.rule_id] = version
+
+    def apply(self, message: RulePublished) -> bool:
+        """Apply a control message; False when it is not newer than what is live (redelivery).
+
+        The body was validated when it was published; it is validated again here so
+        that a worker never runs a rule whose parameters its own code cannot read.
+        """
+        known = self._current.get(message.rule_id)
+        if known is not None and message.version <= known.version:
+            return False
+        mode, params = rule_kind(message.kind).parse(message.body)
+        self._current[message.rule_id] = RuleVersion(message.rule_id, message.version, mode, params)
+        return True
+
+    def versions(self) -> dict[str, int]:
+        return {rule_id: v.version for rule_id, v in sorted(self._current.items())}
 
 
 #: This process's view of the rulebook.

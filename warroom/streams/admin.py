@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -14,11 +14,19 @@ from warroom.errors import BrokerError
 log = logging.getLogger(__name__)
 
 
-def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int) -> list[str]:
+def new_topic(name: str, partitions: int, compacted: bool) -> NewTopic:
+    if compacted:
+        return NewTopic(name, 1, 1, topic_configs={"cleanup.policy": "compact"})
+    return NewTopic(name, partitions, 1)
+
+
+def ensure_topics(
+    bootstrap: str, names: Iterable[str], partitions: int, compacted: Collection[str] = ()
+) -> list[str]:
     """Create the topics that do not exist yet (existing ones are left as they are).
 
-    Returns the names it created. Blocking: call it before the event loop starts,
-    or from a thread.
+    ``compacted`` topics get one partition and ``cleanup.policy=compact``. Returns the
+    names it created. Blocking: call it before the event loop starts, or from a thread.
     """
     try:
         admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
@@ -28,7 +36,7 @@ def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int) -> list
         missing = [n for n in names if n not in set(admin.list_topics())]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another process won the race
-                admin.create_topics([NewTopic(n, partitions, 1) for n in missing])
+                admin.create_topics([new_topic(n, partitions, n in compacted) for n in missing])
             log.info("created topics %s", ", ".join(missing))
         return missing
     except KafkaError as exc:

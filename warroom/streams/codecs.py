@@ -120,6 +120,34 @@ def decode_body(body: bytes) -> tuple[list[tuple[int, Any]], list[Rejected]]:
     return items, bad
 
 
+#: Largest envelope warroom writes: well under Kafka's default 1 MB message limit.
+MAX_ENVELOPE_BYTES = 512 * 1024
+
+
 def encode_envelope(records: Iterable[BaseModel]) -> bytes:
     """One JSON array of records, serialised by pydantic-core."""
     return b"[" + b",".join(r.__pydantic_serializer__.to_json(r) for r in records) + b"]"
+
+
+def encode_envelopes(records: Iterable[BaseModel], limit: int = MAX_ENVELOPE_BYTES) -> list[bytes]:
+    """JSON arrays of the records, each at most ``limit`` bytes (a larger single record
+    gets an envelope of its own), in order.
+
+    >>> from warroom.schemas.internal import CampaignMinute
+    >>> envelopes = encode_envelopes([CampaignMinute(minute=m) for m in range(5)], limit=200)
+    >>> len(envelopes), all(len(e) <= 200 for e in envelopes)
+    (3, True)
+    """
+    out: list[bytes] = []
+    parts: list[bytes] = []
+    size = 2
+    for record in records:
+        part = record.__pydantic_serializer__.to_json(record)
+        if parts and size + len(part) + 1 > limit:
+            out.append(b"[" + b",".join(parts) + b"]")
+            parts, size = [], 2
+        parts.append(part)
+        size += len(part) + 1
+    if parts:
+        out.append(b"[" + b",".join(parts) + b"]")
+    return out

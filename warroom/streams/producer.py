@@ -10,7 +10,7 @@ from aiokafka.errors import KafkaError
 
 from warroom.errors import BrokerError
 from warroom.schemas.events import Event
-from warroom.streams.codecs import encode_envelope
+from warroom.streams.codecs import encode_envelopes
 from warroom.streams.partitioning import group_by_partition
 from warroom.streams.routing import input_key
 from warroom.streams.topics import INPUTS
@@ -20,9 +20,7 @@ class IngestProducer:
     """Owns one aiokafka producer; ``send`` returns once the broker has the events."""
 
     def __init__(self, bootstrap: str) -> None:
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, linger_ms=2, max_request_size=16_000_000
-        )
+        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=2)
         self._partitions: dict[str, int] = {}
 
     async def start(self) -> None:
@@ -43,12 +41,12 @@ class IngestProducer:
         try:
             n = await self._partition_count(topic)
             groups = group_by_partition(events, lambda e: input_key(kind, e), n)
-            await asyncio.gather(
-                *(
-                    self._producer.send_and_wait(topic, encode_envelope(group), partition=p)
-                    for p, group in groups.items()
-                )
-            )
+            sends = [
+                self._producer.send_and_wait(topic, envelope, partition=p)
+                for p, group in groups.items()
+                for envelope in encode_envelopes(group)
+            ]
+            await asyncio.gather(*sends)
         except KafkaError as exc:
             raise BrokerError(f"could not write to {topic}: {exc!r}") from exc
-        return len(groups)
+        return len(sends)

@@ -9,20 +9,21 @@ from faust.types import TopicT
 from pydantic import BaseModel
 
 from warroom.settings import get_settings
-from warroom.streams.codecs import encode_envelope
+from warroom.streams.codecs import encode_envelopes
 from warroom.streams.partitioning import group_by_partition
 
 R = TypeVar("R", bound=BaseModel)
 
 
 async def send_envelopes(topic: TopicT, records: Sequence[R], key: Callable[[R], str]) -> int:
-    """Group ``records`` by the partition of ``key`` and send one envelope per group.
+    """Group ``records`` by the partition of ``key`` and send one envelope per group
+    (several when a group is larger than an envelope may be).
 
     Returns the number of messages sent.
     """
-    if not records:
-        return 0
-    groups = group_by_partition(records, key, get_settings().partitions)
-    for partition, group in groups.items():
-        await topic.send(value=encode_envelope(group), partition=partition)
-    return len(groups)
+    sent = 0
+    for partition, group in group_by_partition(records, key, get_settings().partitions).items():
+        for envelope in encode_envelopes(group):
+            await topic.send(value=envelope, partition=partition)
+            sent += 1
+    return sent

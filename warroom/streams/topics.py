@@ -9,6 +9,7 @@ from faust.types import TopicT
 
 from warroom.app import app
 from warroom.settings import get_settings
+from warroom.streams.admin import ensure_topics
 
 PREFIX = get_settings().app_id
 
@@ -39,6 +40,11 @@ deadletter = _topic("deadletter")
 verdicts = _topic("verdicts")
 decisions = _topic("decisions")
 
+# Rule versions (and later other live configuration) for every worker: one partition,
+# compacted, read in full by each worker.
+control = _topic("control")
+COMPACTED = (control,)
+
 # Internal: validated events re-partitioned by what each agent keys its state on.
 orders_by_ip = _topic("orders-by-ip", internal=True)
 campaign_activity = _topic("campaign-activity", internal=True)
@@ -51,6 +57,7 @@ ALL = (
     deadletter,
     verdicts,
     decisions,
+    control,
     orders_by_ip,
     campaign_activity,
     campaign_live,
@@ -59,3 +66,12 @@ ALL = (
 
 def all_names() -> list[str]:
     return [topic.get_topic_name() for topic in ALL]
+
+
+def compacted_names() -> list[str]:
+    return [topic.get_topic_name() for topic in COMPACTED]
+
+
+def ensure_all(bootstrap: str, partitions: int) -> list[str]:
+    """Create every warroom topic that does not exist yet (blocking)."""
+    return ensure_topics(bootstrap, all_names(), partitions, compacted_names())

@@ -1,8 +1,20 @@
 """Every table of the SQL store; importing this package registers them on ``Base.metadata``."""
 
 from warroom.store.models.audit import AuditEntry
+from warroom.store.models.commerce import Campaign, Creative, Creator, Product, Shop
 from warroom.store.models.keys import ApiKey
 from warroom.store.models.outbox import OutboxMessage
 from warroom.store.models.rules import Rule, RuleVersion
 
-__all__ = ["ApiKey", "AuditEntry", "OutboxMessage", "Rule", "RuleVersion"]
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Campaign",
+    "Creative",
+    "Creator",
+    "OutboxMessage",
+    "Product",
+    "Rule",
+    "RuleVersion",
+    "Shop",
+]

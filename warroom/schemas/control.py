@@ -1,0 +1,27 @@
+"""Messages on the control topic: what every worker must know, keyed by what they change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+NAMESPACE = "warroom.v1"
+
+
+class RulePublished(BaseModel):
+    """A rule version went live (published, or rolled back to)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: Literal["rule"] = "rule"
+    rule_id: str
+    version: int
+    kind: str
+    family: str
+    scope: str
+    shop_id: str | None
+    body: dict[str, Any]
+    published_at: datetime
+    published_by: str
