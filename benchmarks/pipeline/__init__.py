@@ -1,0 +1,1 @@
+"""The parts of ``bench_pipeline.py``: workload, phases, timing, child processes, report."""
