@@ -71,6 +71,12 @@ def _verify(rt: RuntimeDep, token: str) -> Actor:
     return actor
 
 
+def forget(key_id: str) -> None:
+    """Drop a revoked key from this process's cache at once (others within CACHE_S)."""
+    for token in [t for t, (_, actor) in _cache.items() if actor.id == key_id]:
+        _cache.pop(token, None)
+
+
 def current_actor(request: Request, rt: RuntimeDep) -> Actor:
     return _verify(rt, _token(request))
 

@@ -18,6 +18,7 @@ from warroom.api.routes import (
     creators,
     events,
     health,
+    keys,
     products,
     rules,
     shops,
@@ -72,7 +73,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
     api.add_exception_handler(WarroomError, warroom_error)
     api.add_exception_handler(StaleVersion, stale_version)
     entities = (shops, products, creators, campaigns, creatives, audit)
-    for module in (events, stream, *entities, rules, health):
+    for module in (events, stream, *entities, rules, keys, health):
         api.include_router(module.router)
 
     page = files("warroom.web").joinpath("index.html").read_text(encoding="utf-8")

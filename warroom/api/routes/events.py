@@ -58,10 +58,45 @@ def in_scope(
     return keep, outside
 
 
+ORDER_EXAMPLE = {
+    "event_id": "e-20261122-0001",
+    "ts": "2026-11-22T10:00:00Z",
+    "order_id": "DY2611220001",
+    "user_id": "u-3391",
+    "ip": "117.50.3.9",
+    "device_id": "d-7f3a",
+    "shop_id": "shop-1",
+    "sku": "SKU-101",
+    "quantity": 2,
+    "unit_price": "59.90",
+    "amount": "119.80",
+    "campaign_id": "8812",
+    "creative_id": "cr-9001",
+    "channel": "live",
+    "city": "杭州",
+}
+BODY_DOC = {
+    "required": True,
+    "description": "a JSON array of events, or NDJSON (one event per line); "
+    "see the event contract in the README (clicks, orders, payments)",
+    "content": {
+        "application/json": {
+            "schema": {"type": "array", "items": {"type": "object"}},
+            "example": [ORDER_EXAMPLE],
+        },
+        "application/x-ndjson": {
+            "schema": {"type": "string"},
+            "example": '{"event_id": "e-1", "...": "..."}\n',
+        },
+    },
+}
+
+
 @router.post(
     "/{kind}",
     status_code=202,
     response_model=IngestReport,
+    openapi_extra={"requestBody": BODY_DOC},
     responses={
         413: {"description": "body too large"},
         422: {"description": "batch too long, or no valid event"},
