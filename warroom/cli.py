@@ -152,8 +152,17 @@ def demo_keys(settings: Settings) -> dict[str, str]:
     return keys
 
 
+def preflight(settings: Settings) -> None:
+    """Refuse to start with a weak configured secret, before starting anything."""
+    if settings.admin_key:
+        from warroom.store.keys import check_strength
+
+        check_strength(settings.admin_key)
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     settings = get_settings()
+    preflight(settings)
     with contextlib.ExitStack() as stack:
         if "data_dir" not in settings.model_fields_set:  # a fresh store per demo run
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="warroom-demo-"))
@@ -166,6 +175,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> None:
     settings = get_settings()
+    preflight(settings)
     with kafka(settings) as settings:
         run_worker(settings, with_api=True)
 
@@ -180,6 +190,7 @@ def _external(settings: Settings) -> str:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     settings = get_settings()
+    preflight(settings)
     run_worker(settings, with_api=False)
 
 
@@ -189,6 +200,7 @@ def cmd_api(args: argparse.Namespace) -> None:
     from warroom.api.main import create_api
 
     settings = get_settings()
+    preflight(settings)
     api = create_api(settings, _external(settings))
     uvicorn.run(
         api, host=settings.web_host, port=settings.web_port or 8000, timeout_graceful_shutdown=1

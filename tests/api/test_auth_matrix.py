@@ -195,6 +195,7 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
         lambda r: {"revision": 999, "title": "x"},
         {"admin", "buyer"},
     ),
+    ("DELETE", "/v1/rules/{rule_id}", "/v1/rules/risk.same_ip_burst", none, {"admin", "risk"}),
     (
         "POST",
         "/v1/rules/{rule_id}/publish",

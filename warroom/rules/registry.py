@@ -8,9 +8,9 @@ when a draft is saved and again when it is published, never first on the hot pat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from warroom.errors import InvalidEntity
 from warroom.rules.base import RuleParams
@@ -30,6 +30,19 @@ class RiskBody(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def checked(model: type[M], data: Any, path: str) -> M:
+    """``data`` validated as ``model``, or InvalidEntity naming ``path`` and the field in it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in (path, *error["loc"]))
+        raise InvalidEntity(error["msg"], field) from None
+
+
 @dataclass(frozen=True)
 class RuleKind:
     family: Literal["risk", "budget"]
@@ -38,11 +51,12 @@ class RuleKind:
     title: str
 
     def validate(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The body in canonical form (defaults filled in); raises pydantic's ValidationError."""
+        """The body (a rule's draft) in canonical form, defaults filled in; InvalidEntity
+        names the field path of the first problem, e.g. ``draft.params.max_orders``."""
         if self.params is None:
-            return BudgetBody.model_validate(body).model_dump(mode="json")
-        risk = RiskBody.model_validate(body)
-        params = self.params.model_validate(risk.params)
+            return checked(BudgetBody, body, "draft").model_dump(mode="json")
+        risk = checked(RiskBody, body, "draft")
+        params = checked(self.params, risk.params, "draft.params")
         return {"mode": risk.mode, "params": params.model_dump(mode="json")}
 
     def parse(self, body: dict[str, Any]) -> tuple[Mode, RuleParams | BudgetBody]:

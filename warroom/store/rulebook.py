@@ -9,26 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warroom.errors import Conflict, InvalidEntity, NotFound, StaleVersion
+from warroom.errors import Conflict, NotFound, StaleVersion
 from warroom.rules.registry import BUILTIN, rule_kind
 from warroom.schemas.control import RulePublished
 from warroom.store.audit import record
 from warroom.store.models import Rule, RuleVersion
 from warroom.store.outbox import enqueue
-from warroom.streams.codecs import describe
 
 
 def canonical(kind: str, draft: dict[str, Any]) -> dict[str, Any]:
     """The draft validated against its kind, or InvalidEntity naming the field path."""
-    try:
-        return rule_kind(kind).validate(draft)
-    except ValidationError as exc:
-        field, message = describe(exc.errors(include_url=False)[0])
-        raise InvalidEntity(message, f"draft.{field}" if field else "draft") from None
+    return rule_kind(kind).validate(draft)
 
 
 def view(rule: Rule) -> dict[str, Any]:
@@ -186,6 +180,20 @@ def rollback(
         {"live_version": version.version, "from_version": to_version, "body": body},
     )
     return version
+
+
+def delete_rule(session: Session, actor: str, rule_id: str, revision: int | None) -> None:
+    """Delete a rule that was never published; a published one is history: switch it off."""
+    rule = get_rule(session, rule_id)
+    _check_revision(rule, revision)
+    if rule.live_version is not None:
+        raise Conflict(
+            f"rule {rule_id!r} has published versions; publish it with mode 'off' "
+            "instead of deleting it"
+        )
+    before = view(rule)
+    session.delete(rule)
+    record(session, actor, "delete", "rule", rule_id, rule.shop_id, before, None)
 
 
 def versions(session: Session, rule_id: str) -> list[RuleVersion]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, BackgroundTasks, Query, Response
 from sqlalchemy import func, select
 
 from warroom.api.auth import READERS, Actor, ActorDep
@@ -86,6 +86,17 @@ def update_rule(rule_id: str, body: RuleUpdate, session: SessionDep, actor: Acto
     may_write(actor, rule.family, rule.shop_id)
     rule = rulebook.update_draft(session, actor.id, rule_id, body.revision, body.draft, body.title)
     return RulePublic.model_validate(rule)
+
+
+@router.delete("/{rule_id}", status_code=204)
+def delete_rule(
+    rule_id: str, session: SessionDep, actor: ActorDep, revision: int | None = Query(None, ge=1)
+) -> Response:
+    """Only a rule that was never published can be deleted (409 otherwise)."""
+    rule = rulebook.get_rule(session, rule_id)
+    may_write(actor, rule.family, rule.shop_id)
+    rulebook.delete_rule(session, actor.id, rule_id, revision)
+    return Response(status_code=204)
 
 
 @router.post("/{rule_id}/publish", status_code=201, response_model=RuleVersionPublic)
