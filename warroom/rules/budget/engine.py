@@ -1,0 +1,314 @@
+"""The 三快 budget engine: one rule's decision on one entity, and what applying it does.
+
+``decide`` is None when there is nothing to decide: the rule is off, the entity is
+not active, the action does not fit the entity (pause: campaigns and creatives;
+scale: campaigns; copy: creatives) or the rule's scope, a scale lacks the budget or
+the cap, or the condition does not hold. Otherwise it is a ``BudgetDecision``:
+``proposed`` when the rule enforces and every guardrail is clear, else ``skipped``
+with the first reason (a guardrail, ``cap_reached``, or ``shadow``).
+
+The key is ``{rule id}@v{version}|{kind}:{entity id}|{window end}``, the window end
+being the minute boundary of ``now`` (its minute, UTC, ``2024-11-11T12:00Z``: the
+windows end in that minute). Every evaluation in one minute gives the same key, and
+the history entry of that very key is not counted against it, so evaluating again
+gives the same decision and the actuator applies it once.
+
+Scale: the new budget is ``min(budget × factor rounded up to the fen, cap)``;
+``cap_reached`` when that is no more than the budget. Copy: the new campaign's id is
+derived from the key (``copy_id``), so a redelivered copy creates nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import ROUND_UP, Decimal
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from warroom.errors import InvalidEntity
+from warroom.rules.budget.body import BudgetBody, Copy, Pause, Scale
+from warroom.rules.budget.guardrails import Facts, History, Skip, blocking, state
+from warroom.rules.budget.metrics import FEATURES, local_midnight
+from warroom.rules.budget.vocabulary import CAMPAIGN_FIELDS, NAMES
+from warroom.rules.condition import Condition, compile_condition
+from warroom.rules.condition.closures import Values
+from warroom.rules.rulebook import RuleVersion
+from warroom.schemas.budget import BudgetDecision, Change, EntityKind
+
+#: Which entities each action applies to.
+APPLIES_TO: dict[str, tuple[EntityKind, ...]] = {
+    "pause": ("campaign", "creative"),
+    "scale": ("campaign",),
+    "copy": ("creative",),
+}
+#: Fields of an entity a decision changes; other changes (a copy's) concern new entities.
+ENTITY_FIELDS = ("status", "daily_budget")
+#: Keys of applied decisions an entity remembers (older redeliveries are stale anyway).
+KEPT_KEYS = 64
+CENT = Decimal("0.01")
+NotApplied = Literal["other_entity", "not_actionable", "duplicate", "stale"]
+
+
+class RuleRef(BaseModel):
+    """The published version of a budget rule that decides; ``scope``, when given, is the
+    one kind of entity it judges."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    version: int
+    body: BudgetBody
+    scope: EntityKind | None = None
+
+    @classmethod
+    def of(cls, rule: RuleVersion, scope: EntityKind | None = None) -> RuleRef:
+        if not isinstance(rule.params, BudgetBody):
+            raise TypeError(f"{rule.rule_id} is not a budget rule")
+        return cls(id=rule.rule_id, version=rule.version, body=rule.params, scope=scope)
+
+
+class EntityState(BaseModel):
+    """What the engine knows of a campaign or creative. A creative carries its campaign's
+    budget, cap and targets; ``created_at`` is epoch seconds; ``applied`` holds the keys
+    of the last decisions applied to it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: EntityKind
+    id: str
+    shop_id: str
+    campaign_id: str | None = None
+    status: Literal["active", "paused", "ended"] = "active"
+    daily_budget: Decimal | None = None
+    budget_cap: Decimal | None = None
+    target_cpa: Decimal | None = None
+    target_roi: Decimal | None = None
+    bid: Decimal | None = None
+    created_at: float
+    conversions: int = 0
+    match_score: float | None = None
+    time_zone: str = "Asia/Shanghai"
+    applied: tuple[str, ...] = ()
+
+    @property
+    def campaign(self) -> str:
+        """The campaign: itself, or the creative's."""
+        return self.campaign_id or self.id
+
+    def fields(self) -> dict[str, Decimal | float | None]:
+        """The campaign fields a condition reads (``metric_values(fields=...)``)."""
+        return {name: getattr(self, name) for name in CAMPAIGN_FIELDS}
+
+
+@lru_cache(maxsize=512)
+def compiled(source: str) -> Condition:
+    """The condition compiled once (sources were validated when published)."""
+    return compile_condition(source, NAMES | set(FEATURES))
+
+
+def window_end(now: float) -> float:
+    """The minute boundary of ``now`` (epoch seconds)."""
+    return float(int(now // 60) * 60)
+
+
+def decision_key(rule: RuleRef, entity: EntityState, now: float) -> str:
+    minute = datetime.fromtimestamp(window_end(now), UTC)
+    return f"{rule.id}@v{rule.version}|{entity.kind}:{entity.id}|{minute:%Y-%m-%dT%H:%MZ}"
+
+
+def decide(
+    rule: RuleRef,
+    entity: EntityState,
+    values: Values,
+    history: History,
+    kill_switch: bool,
+    now: float,
+) -> BudgetDecision | None:
+    """The rule's decision on ``entity`` at ``now``, or None (see the module docstring)."""
+    body, action = rule.body, rule.body.action
+    if body.mode == "off" or entity.status != "active" or not _fits(rule, entity):
+        return None
+    condition = compiled(body.condition)
+    if not condition(values):
+        return None
+    key = decision_key(rule, entity, now)
+    planned = _plan(action, entity, key)
+    if planned is None:
+        return None
+    changes, room = planned
+    facts = Facts(
+        key=key,
+        values=values,
+        history=history,
+        age_s=now - entity.created_at,
+        conversions=entity.conversions,
+        match_score=entity.match_score,
+        kill_switch=kill_switch,
+        day_start=local_midnight(now, entity.time_zone),
+        now=now,
+    )
+    skips = blocking(body.guardrails, condition, action.type, facts) + ([room] if room else [])
+    reason = skips[0].reason if skips else ("shadow" if body.mode == "shadow" else None)
+    thresholds = {
+        "condition": body.condition,
+        "action": action.model_dump(mode="json"),
+        "guardrails": body.guardrails.model_dump(mode="json"),
+    }
+    return BudgetDecision(
+        key=key,
+        rule_id=rule.id,
+        rule_version=rule.version,
+        entity_kind=entity.kind,
+        entity_id=entity.id,
+        shop_id=entity.shop_id,
+        campaign_id=entity.campaign,
+        mode="shadow" if body.mode == "shadow" else "enforce",
+        action=action.type,
+        changes=changes,
+        observed=condition.explain(values),
+        thresholds=thresholds,
+        guardrails=state(facts, skips),
+        result="skipped" if reason else "proposed",
+        reason=reason,
+        entities=_entities(entity, changes),
+        window_end=datetime.fromtimestamp(window_end(now), UTC),
+        decided_at=datetime.fromtimestamp(now, UTC),
+    )
+
+
+def _fits(rule: RuleRef, entity: EntityState) -> bool:
+    kinds = APPLIES_TO[rule.body.action.type]
+    return entity.kind in kinds and rule.scope in (None, entity.kind)
+
+
+def _plan(
+    action: Pause | Scale | Copy, entity: EntityState, key: str
+) -> tuple[dict[str, Change], Skip | None] | None:
+    """The changes an action makes, and ``cap_reached`` when a scale has no room."""
+    if isinstance(action, Pause):
+        return {"status": Change(before=entity.status, after="paused")}, None
+    if isinstance(action, Copy):
+        new = Change(before=None, after=copy_id(key))
+        return {
+            "copy_id": new,
+            "copy_daily_budget": Change(before=None, after=str(action.initial_budget)),
+        }, None
+    budget, cap = entity.daily_budget, entity.budget_cap
+    if budget is None or cap is None:
+        return None
+    grown = min((budget * Decimal(str(action.factor))).quantize(CENT, ROUND_UP), cap)
+    if grown <= budget:
+        return {}, Skip("cap_reached", {"daily_budget": str(budget), "budget_cap": str(cap)})
+    return {"daily_budget": Change(before=str(budget), after=str(grown))}, None
+
+
+def copy_id(key: str) -> str:
+    """The id of the campaign a copy decision creates: the same for the same key."""
+    return "cp-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _entities(entity: EntityState, changes: dict[str, Change]) -> list[str]:
+    out = [f"{entity.kind}:{entity.id}"]
+    if entity.campaign != entity.id:
+        out.append(f"campaign:{entity.campaign}")
+    if "copy_id" in changes:
+        out.append(f"campaign:{changes['copy_id'].after}")
+    return [*out, f"shop:{entity.shop_id}"]
+
+
+def remember(history: History, decision: BudgetDecision) -> History:
+    """``history`` with ``decision`` if it acted, or would have (shadow): what the agent
+    records as soon as it emits a decision, so the next evaluation sees its cool-down."""
+    if decision.result in ("proposed", "applied") or decision.reason == "shadow":
+        return history.record(decision.decided_at.timestamp(), decision.key)
+    return history
+
+
+def why_not(entity: EntityState, decision: BudgetDecision) -> NotApplied | None:
+    """Why applying ``decision`` to ``entity`` would change nothing, or None."""
+    if (entity.kind, entity.id) != (decision.entity_kind, decision.entity_id):
+        return "other_entity"
+    if decision.mode == "shadow" or decision.result not in ("proposed", "applied"):
+        return "not_actionable"
+    if decision.key in entity.applied:
+        return "duplicate"
+    for name, change in decision.changes.items():
+        if name in ENTITY_FIELDS and not _same(name, _read(entity, name), change.before):
+            return "stale"
+    return None
+
+
+def apply_to(entity: EntityState, decision: BudgetDecision) -> EntityState:
+    """The entity after ``decision``: unchanged when ``why_not`` says so (applying the
+    same decision twice, or one decided on values that have changed since)."""
+    if why_not(entity, decision) is not None:
+        return entity
+    update: dict[str, object] = {
+        name: _parse(name, change.after)
+        for name, change in decision.changes.items()
+        if name in ENTITY_FIELDS
+    }
+    update["applied"] = (*entity.applied, decision.key)[-KEPT_KEYS:]
+    return entity.model_copy(update=update)
+
+
+def revert(decision: BudgetDecision, current: EntityState, now: float) -> BudgetDecision | None:
+    """The decision that undoes ``decision``: ``current`` (the entity as it is now; for a
+    copy, the copied campaign) back to the values before it. None when there is nothing
+    to restore. Its key is ``revert|{key}``: reverting twice is one revert."""
+    if decision.mode == "shadow" or decision.result not in ("proposed", "applied"):
+        return None
+    back: dict[str, str | None]
+    if decision.action == "copy":
+        target = ("campaign", decision.changes["copy_id"].after)
+        back = {"status": "paused"} if current.status == "active" else {}
+    else:
+        target = (decision.entity_kind, decision.entity_id)
+        back = {n: c.before for n, c in decision.changes.items() if n in ENTITY_FIELDS}
+    if (current.kind, current.id) != target:
+        raise InvalidEntity(f"{decision.key} does not concern {current.kind} {current.id}", "id")
+    changes = {
+        name: Change(before=_read(current, name), after=value)
+        for name, value in back.items()
+        if not _same(name, _read(current, name), value)
+    }
+    if not changes:
+        return None
+    key = f"revert|{decision.key}"
+    return BudgetDecision(
+        key=key,
+        rule_id=decision.rule_id,
+        rule_version=decision.rule_version,
+        entity_kind=current.kind,
+        entity_id=current.id,
+        shop_id=current.shop_id,
+        campaign_id=current.campaign,
+        mode="enforce",
+        action="revert",
+        changes=changes,
+        observed={},
+        thresholds={"reverts": decision.key},
+        guardrails={"clear": True, "blocked_by": []},
+        result="proposed",
+        entities=_entities(current, changes),
+        window_end=datetime.fromtimestamp(window_end(now), UTC),
+        decided_at=datetime.fromtimestamp(now, UTC),
+        reverts=decision.key,
+    )
+
+
+def _read(entity: EntityState, name: str) -> str | None:
+    value = getattr(entity, name)
+    return None if value is None else str(value)
+
+
+def _parse(name: str, text: str | None) -> object:
+    return Decimal(text) if name == "daily_budget" and text is not None else text
+
+
+def _same(name: str, a: str | None, b: str | None) -> bool:
+    """Equal values (money compared as numbers: ``3000`` is ``3000.00``)."""
+    return _parse(name, a) == _parse(name, b)
