@@ -50,7 +50,7 @@ def test_iana_time_zones_are_accepted(zone: str) -> None:
     assert shops.ShopCreate.model_validate({**shops.EXAMPLE, "time_zone": zone}).time_zone == zone
 
 
-@pytest.mark.parametrize("zone", ["CST", "Asia/Beijing", "../etc/passwd", ""])
+@pytest.mark.parametrize("zone", ["CST", "Asia/Beijing", "../etc/passwd", "", "Europe", "Asia"])
 def test_other_time_zones_are_refused(zone: str) -> None:
     with pytest.raises(ValidationError) as err:
         shops.ShopCreate.model_validate({**shops.EXAMPLE, "time_zone": zone})

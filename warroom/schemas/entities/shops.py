@@ -22,7 +22,7 @@ from warroom.schemas.entities.common import (
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
         raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Shanghai)") from None
     return value
 
