@@ -42,9 +42,11 @@ def say(line: str) -> None:
 
 def warroom_topics(app_id: str) -> list[str]:
     """Every topic warroom declares, under ``app_id`` instead of this process's prefix."""
+    from warroom.settings import get_settings
     from warroom.streams import topics
 
-    return [app_id + name.removeprefix(topics.PREFIX) for name in topics.all_names()]
+    prefix = get_settings().app_id
+    return [app_id + name.removeprefix(prefix) for name in topics.all_names()]
 
 
 def fill_topics(args: argparse.Namespace, work: Workload, bootstrap: str, run_id: str) -> int:

@@ -80,18 +80,21 @@ class Console(Service):
         await self._print_feed()
 
     async def _print_feed(self) -> None:
+        from warroom.schemas.budget import BudgetDecision
         from warroom.schemas.decisions import Verdict
         from warroom.streams.feed import Filter
+
+        kinds: dict[str, type[Verdict] | type[BudgetDecision]] = {
+            "verdict": Verdict,
+            "decision": BudgetDecision,
+        }
 
         feed = self.api.state.runtime.feed  # type: ignore[attr-defined]
         with feed.subscribe(Filter()) as sub:
             while not self.should_stop:
                 item = await sub.queue.get()
-                line = (
-                    Verdict.model_validate(item.record).line()
-                    if item.kind == "verdict"
-                    else item.data.decode()
-                )
+                model = kinds.get(item.kind)
+                line = model.model_validate(item.record).line() if model else item.data.decode()
                 print(line, flush=True)
 
 

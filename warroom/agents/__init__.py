@@ -5,7 +5,8 @@ Importing this package registers every agent with the app.
 
 from warroom.agents import (  # noqa: F401
     count_campaigns,
-    follow_rulebook,
+    evaluate_budgets,
+    follow_control,
     ingest_clicks,
     ingest_orders,
     ingest_payments,

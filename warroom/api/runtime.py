@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from warroom.settings import Settings
 from warroom.store.db import Store, migrate
 from warroom.store.keys import register_token
-from warroom.store.rulebook import ensure_builtin
+from warroom.store.rulebook import ensure_builtin, ensure_playbook
 from warroom.streams import topics
 from warroom.streams.feed import FeedHub
 from warroom.streams.live import LiveView
@@ -37,6 +37,7 @@ def open_store(settings: Settings) -> Store:
     store = Store(url)
     with store.session() as session:
         ensure_builtin(session, topics.control.get_topic_name())
+        ensure_playbook(session, topics.control.get_topic_name())
         if settings.admin_key:
             register_token(session, settings.admin_key, "operator admin key", "admin", "system")
     return store

@@ -29,6 +29,7 @@ class RuleVersion:
     version: int
     mode: Mode
     params: RuleParams | BudgetBody
+    scope: str | None = None
 
 
 DEFAULTS: tuple[RuleVersion, ...] = (
@@ -65,8 +66,18 @@ class Rulebook:
         if known is not None and message.version <= known.version:
             return False
         mode, params = rule_kind(message.kind).parse(message.body)
-        self._current[message.rule_id] = RuleVersion(message.rule_id, message.version, mode, params)
+        self._current[message.rule_id] = RuleVersion(
+            message.rule_id, message.version, mode, params, message.scope
+        )
         return True
+
+    def budget_rules(self, scope: str) -> list[RuleVersion]:
+        """The live budget rules that judge entities of ``scope`` (campaign, creative)."""
+        return [
+            v
+            for _, v in sorted(self._current.items())
+            if isinstance(v.params, BudgetBody) and v.scope == scope
+        ]
 
     def versions(self) -> dict[str, int]:
         return {rule_id: v.version for rule_id, v in sorted(self._current.items())}

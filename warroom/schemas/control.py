@@ -25,3 +25,14 @@ class RulePublished(BaseModel):
     body: dict[str, Any]
     published_at: datetime
     published_by: str
+
+
+class EntityChanged(BaseModel):
+    """A shop, campaign or creative the workers need changed (``data`` None: deleted)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: Literal["entity"] = "entity"
+    kind: str
+    id: str
+    data: dict[str, Any] | None

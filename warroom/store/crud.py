@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from warroom.errors import Conflict, InvalidEntity, NotFound, StaleVersion
+from warroom.store.announce import announce
 from warroom.store.audit import record
 from warroom.store.kinds import Kind, M
 
@@ -118,6 +119,7 @@ def create(session: Session, kind: Kind[M], values: Mapping[str, Any], actor: st
     session.refresh(row)
     after = snapshot(row)
     record(session, actor, "create", kind.name, entity_id, kind.shop_of(row), None, after)
+    announce(session, kind.name, entity_id, after)
     return row
 
 
@@ -137,6 +139,7 @@ def update(
     session.refresh(row)
     after = snapshot(row)
     record(session, actor, "update", kind.name, row.id, kind.shop_of(row), before, after)
+    announce(session, kind.name, row.id, after)
     return row
 
 
@@ -160,6 +163,7 @@ def delete(session: Session, kind: Kind[M], row: M, version: int | None, actor: 
     session.delete(row)
     _flush(session, kind, row, row.version, f"{kind.name} {row.id!r} is still referenced")
     record(session, actor, "delete", kind.name, row.id, shop, before, None)
+    announce(session, kind.name, row.id, None)
 
 
 def _ordered(column: Any, desc: bool) -> Any:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warroom.errors import Conflict, NotFound, StaleVersion
+from warroom.rules.budget import playbook
 from warroom.rules.registry import BUILTIN, rule_kind
 from warroom.schemas.control import RulePublished
 from warroom.store.audit import record
@@ -213,4 +214,28 @@ def ensure_builtin(session: Session, control_topic: str) -> list[str]:
             create_rule(session, "system", rule_id, kind, "", None, {"mode": "enforce"})
             publish(session, "system", rule_id, None, "built-in default", control_topic)
             created.append(rule_id)
+    return created
+
+
+def ensure_playbook(session: Session, control_topic: str) -> list[str]:
+    """Seed the playbook's 三快 budget rules the store does not have yet, published in
+    shadow mode: they decide and record, and a person switches them to enforce."""
+    created = []
+    for body in playbook.drafts():
+        if session.get(Rule, body["id"]) is None:
+            draft = {**body["draft"], "mode": "shadow"}
+            create_rule(
+                session,
+                "system",
+                body["id"],
+                body["kind"],
+                body["title"],
+                None,
+                draft,
+                body["scope"],
+            )
+            publish(
+                session, "system", body["id"], None, "playbook default, in shadow", control_topic
+            )
+            created.append(body["id"])
     return created

@@ -8,14 +8,8 @@ from __future__ import annotations
 from faust.types import TopicT
 
 from warroom.app import app
-from warroom.settings import get_settings
 from warroom.streams.admin import ensure_topics
-
-PREFIX = get_settings().app_id
-
-
-def topic_name(name: str) -> str:
-    return f"{PREFIX}.{name}.v1"
+from warroom.streams.names import topic_name
 
 
 def _topic(name: str, internal: bool = False) -> TopicT:

@@ -117,6 +117,14 @@ class MinuteCounters:
         self.dirty.add(act.campaign_id)
         return True
 
+    def campaigns(self) -> list[str]:
+        return list(self._counts)
+
+    def minutes(self, campaign_id: str) -> list[CampaignMinute]:
+        """The campaign's minutes kept, oldest first."""
+        buckets = self._counts.get(campaign_id, {})
+        return [CampaignMinute(minute=m, **buckets[m]) for m in sorted(buckets)]
+
     def snapshots(self, now: float) -> list[CampaignLive]:
         """Snapshots of every campaign changed since the last call (then forgets old minutes)."""
         oldest = int(self.watermark // 60) - self.keep_minutes
@@ -125,12 +133,11 @@ class MinuteCounters:
             buckets = self._counts[campaign_id]
             for minute in [m for m in buckets if m < oldest]:
                 del buckets[minute]
-            minutes = [CampaignMinute(minute=m, **buckets[m]) for m in sorted(buckets)]
             out.append(
                 CampaignLive(
                     campaign_id=campaign_id,
                     shop_id=self._shop[campaign_id],
-                    minutes=minutes,
+                    minutes=self.minutes(campaign_id),
                     updated_at=now,
                 )
             )

@@ -1,23 +1,31 @@
-"""Every worker follows the control topic from its start and applies each rule version
-to its rulebook; the next event uses it. Not a group consumer: every worker needs all."""
+"""Every worker follows the control topic from its start: rule versions go to its rulebook,
+entity changes to its entity cache; the next event uses them. Not a group consumer:
+every worker needs every message."""
 
 from __future__ import annotations
 
 import logging
 
+import orjson
 from mode import Service
 
 from warroom.app import app
 from warroom.rules.rulebook import rulebook
-from warroom.schemas.control import RulePublished
+from warroom.schemas.control import EntityChanged, RulePublished
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.entities import entities
 from warroom.streams.tail import TopicTail
 
 log = logging.getLogger(__name__)
 
 
 def apply_control(topic: str, raw: bytes) -> None:
+    kind = orjson.loads(raw).get("type")
+    if kind == "entity":
+        entities.apply(EntityChanged.model_validate_json(raw))
+        stats.count("control.entities")
+        return
     message = RulePublished.model_validate_json(raw)
     if rulebook.apply(message):
         stats.count("rulebook.applied")
@@ -27,7 +35,7 @@ def apply_control(topic: str, raw: bytes) -> None:
 
 
 @app.service
-class FollowRulebook(Service):
+class FollowControl(Service):
     tail: TopicTail | None = None
 
     async def on_start(self) -> None:
