@@ -143,13 +143,19 @@ def run_worker(
     ).execute_from_commandline()
 
 
-def demo_keys(settings: Settings) -> dict[str, str]:
-    """One fresh key per role for the demo, printed so that people can use them."""
+def demo_setup(settings: Settings, seed: int) -> dict[str, str]:
+    """The demo's store: the simulated world's shops, products and campaigns (so that the
+    budget rules have campaigns to judge), and one fresh key per role, printed."""
+    import random
+
     from warroom.api.runtime import open_store
+    from warroom.sim.seed import seed_store
+    from warroom.sim.world import build_world
     from warroom.store.keys import ROLES, create_key
 
     store = open_store(settings)
     with store.session() as session:
+        seed_store(session, build_world(random.Random(seed)))
         keys = {r: create_key(session, f"demo {r}", r, None, "demo")[1] for r in ROLES}
     store.dispose()
     return keys
@@ -172,7 +178,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
             settings = use_settings(settings.model_copy(update={"data_dir": Path(tmp)}))
         settings = stack.enter_context(kafka(settings))
         run_worker(
-            settings, with_api=True, rate=args.rate, seed=args.seed, keys=demo_keys(settings)
+            settings,
+            with_api=True,
+            rate=args.rate,
+            seed=args.seed,
+            keys=demo_setup(settings, args.seed),
         )
 
 

@@ -92,6 +92,18 @@ async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
         assert on_feed["hits"][0]["rule_id"] == "risk.same_ip_burst"
         assert on_feed["outcome"] == "hold"
 
+        # the playbook's budget rules judge the simulated campaigns, in shadow: the money
+        # burner (true ROI 0) is to be paused, winners to be scaled
+        pause = next_match(
+            out,
+            re.compile(
+                r"^PAUSE \(shadow\) campaign (88\d9) .*"
+                r"budget\.fast_stop_\w+ v1"
+            ),
+            timeout=60,
+        )
+        assert pause.group(1) in {"8809", "8819", "8829"}
+
         proc.send_signal(signal.SIGINT)
         assert proc.wait(20) == 0
         assert not Path(f"/proc/{broker}").exists(), "the broker outlived warroom"

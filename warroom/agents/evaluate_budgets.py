@@ -63,8 +63,16 @@ def campaign_state(campaign_id: str, minutes: list[CampaignMinute]) -> EntitySta
     )
 
 
+#: Skips that only say "this rule acted lately": counted, not shown.
+QUIET = frozenset({"cooldown", "daily_limit"})
+
+
 def is_news(decision: BudgetDecision) -> bool:
-    """Emit a decision once per key, and a skip only when the reason changed."""
+    """Emit a decision once per key, a skip only when its reason changed, and never the
+    quiet skips that follow an action already reported."""
+    if decision.result == "skipped" and decision.reason in QUIET:
+        stats.count(f"decisions.quiet.{decision.reason}")
+        return False
     pair = (decision.rule_id, decision.entity_id)
     outcome = (decision.result, decision.reason)
     if decision.key in emitted or (

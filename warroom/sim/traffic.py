@@ -47,6 +47,7 @@ class Traffic:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.world = build_world(self.rng)
+        self._sellers = [c for c in self.world.campaigns if not c.burner]
         self._seq = 0
         self._bursts: list[Burst] = []
         self._next_attack: float | None = None
@@ -153,7 +154,7 @@ class Traffic:
         for burst in self._bursts:
             while burst.times and burst.times[0] <= now:
                 when = burst.times.pop(0)
-                camp = self.rng.choice(self.world.campaigns)
+                camp = self.rng.choice(self._sellers)  # attacks buy real products
                 viewer = self.rng.choice(self.world.viewers)
                 order = self._order(when, camp, viewer, burst.ip, out)
                 if burst.attack:

@@ -28,6 +28,7 @@ class Campaign:
     cpm: float  # cost per thousand impressions, CNY
     ctr: float  # hidden truth: click-through rate
     cvr: float  # hidden truth: click to order conversion
+    burner: bool = False  # hidden truth: spends fast and never sells (true ROI 0)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,24 @@ def random_ip(rng: random.Random, first: tuple[int, ...] = (36, 58, 101, 113, 18
     return ".".join(map(str, (rng.choice(first), *rest)))
 
 
+def burner(shop_id: str, s: int, rng: random.Random) -> Campaign:
+    """A campaign that buys expensive impressions for a product nobody orders."""
+    product = Product(f"SKU-{s + 1}99", shop_id, rng.choice(CATEGORIES), 399.0)
+    campaign_id = f"{8800 + 10 * s + 9}"
+    creatives = (f"cr-{campaign_id}-0",)
+    return Campaign(
+        campaign_id,
+        shop_id,
+        creatives,
+        product,
+        "creator-99",
+        cpm=120.0,
+        ctr=0.01,
+        cvr=0.0,
+        burner=True,
+    )
+
+
 def build_world(rng: random.Random, shops: int = 3, viewers: int = 5000) -> World:
     campaigns = []
     for s in range(shops):
@@ -77,6 +96,7 @@ def build_world(rng: random.Random, shops: int = 3, viewers: int = 5000) -> Worl
                     cvr=rng.uniform(0.01, 0.08),
                 )
             )
+        campaigns.append(burner(shop_id, s, rng))
     # A few shared IPs (campus or office NAT) so that normal traffic is not one IP per person.
     shared = [random_ip(rng) for _ in range(20)]
     people = []

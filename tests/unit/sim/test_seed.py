@@ -1,0 +1,31 @@
+"""The demo's store holds the simulated world, as if it had run for two hours."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from warroom.sim.seed import seed_store
+from warroom.sim.world import build_world
+from warroom.store.commerce import CAMPAIGNS
+from warroom.store.db import Store, migrate
+
+
+def test_the_world_is_seeded_once_and_past_its_learning_phase(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    migrate(url)
+    store = Store(url)
+    world = build_world(random.Random(7))
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    with store.session() as session:
+        assert seed_store(session, world, now) == len(world.campaigns)
+    with store.session() as session:
+        assert seed_store(session, world, now) == 0
+        burners = [c for c in world.campaigns if c.burner]
+        assert len(burners) == 3
+        row = session.get(CAMPAIGNS.model, burners[0].campaign_id)
+        assert row is not None
+        assert row.status == "active"
+        assert row.created_at.replace(tzinfo=UTC) == now - timedelta(hours=2)
+    store.dispose()
