@@ -13,9 +13,7 @@ from typing import Literal
 from warroom.errors import VersionConflict
 from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
-from warroom.rules.registry import rule_kind
-from warroom.rules.risk import same_ip_burst
-from warroom.rules.risk.scoring import Thresholds
+from warroom.rules.registry import BUILTIN, KINDS, rule_kind
 from warroom.schemas.control import RulePublished
 
 Mode = Literal["off", "shadow", "enforce"]
@@ -32,10 +30,15 @@ class RuleVersion:
     scope: str | None = None
 
 
-DEFAULTS: tuple[RuleVersion, ...] = (
-    RuleVersion(same_ip_burst.RULE_ID, 1, "enforce", same_ip_burst.Params()),
-    RuleVersion("risk.thresholds", 1, "enforce", Thresholds()),
-)
+def _default(rule_id: str, kind: str) -> RuleVersion:
+    params = KINDS[kind].params
+    if params is None:
+        raise ValueError(f"built-in rule {rule_id} has no parameter model")
+    return RuleVersion(rule_id, 1, "enforce", params(), KINDS[kind].scope)
+
+
+#: What a worker uses until the control topic says otherwise: the built-ins' v1.
+DEFAULTS: tuple[RuleVersion, ...] = tuple(_default(rule_id, kind) for rule_id, kind in BUILTIN)
 
 
 class Rulebook:
