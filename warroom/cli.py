@@ -8,14 +8,11 @@ import contextlib
 import logging
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import httpx
-from mode import Service, ServiceT
 
 from warroom.errors import WarroomError
+from warroom.runner import external, run_worker
 from warroom.settings import Settings, get_settings, use_settings
 
 log = logging.getLogger("warroom")
@@ -32,115 +29,6 @@ def kafka(settings: Settings) -> Iterator[Settings]:
 
     with embedded_broker(settings.tansu_bin, host="127.0.0.1") as bootstrap:
         yield use_settings(settings.model_copy(update={"kafka_bootstrap": bootstrap}))
-
-
-class Console(Service):
-    """Prints the URL once the API answers, then one readable line per decision or verdict;
-    in the demo it also drives the simulator through the HTTP ingest path."""
-
-    def __init__(
-        self, api: object, url: str, rate: float | None, seed: int, keys: dict[str, str]
-    ) -> None:
-        self.api, self.url, self.rate, self.seed, self.keys = api, url, rate, seed, keys
-        self._sim: asyncio.Task[object] | None = None
-        super().__init__()
-
-    async def on_stop(self) -> None:
-        if self._sim is not None:  # stop sending before the API goes away
-            self._sim.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sim
-
-    @Service.task
-    async def _run(self) -> None:
-        async with httpx.AsyncClient() as client:
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get(f"{self.url}/v1/health")).status_code == 200:
-                        break
-                await asyncio.sleep(0.1)
-        print(
-            f"warroom is up: {self.url}   (live feed: {self.url}/v1/stream · Ctrl-C stops)",
-            flush=True,
-        )
-        for role, token in self.keys.items():
-            print(f"  {role:7} key: {token}", flush=True)
-        if "viewer" in self.keys:
-            print(f"war-room page: {self.url}/#key={self.keys['viewer']}", flush=True)
-        if self.rate:
-            from warroom.sim.run import simulate
-            from warroom.sim.sinks import HttpSink
-
-            print(
-                f"simulator: {self.rate:g} events/s, seed {self.seed}, IP-burst attacks every 10 s",
-                flush=True,
-            )
-            sink = HttpSink(self.url, self.keys["ingest"])
-            self._sim = asyncio.create_task(simulate(sink, self.rate, self.seed))
-        await self._print_feed()
-
-    async def _print_feed(self) -> None:
-        from warroom.schemas.budget import BudgetDecision
-        from warroom.schemas.decisions import Verdict
-        from warroom.streams.feed import Filter
-
-        kinds: dict[str, type[Verdict] | type[BudgetDecision]] = {
-            "verdict": Verdict,
-            "decision": BudgetDecision,
-        }
-
-        feed = self.api.state.runtime.feed  # type: ignore[attr-defined]
-        with feed.subscribe(Filter()) as sub:
-            while not self.should_stop:
-                item = await sub.queue.get()
-                model = kinds.get(item.kind)
-                line = model.model_validate(item.record).line() if model else item.data.decode()
-                print(line, flush=True)
-
-
-def run_worker(
-    settings: Settings,
-    with_api: bool,
-    rate: float | None = None,
-    seed: int = 7,
-    keys: dict[str, str] | None = None,
-) -> None:
-    """Run the Faust worker (with the API on its loop when ``with_api``) until a signal."""
-    from faust.contrib.asgi import serve_asgi
-    from faust.worker import Worker
-
-    class AppFirstWorker(Worker):
-        """Starts the app before the extra services, so they stop before it (and its API)."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.spinner = None  # warroom prints its own lines; no cursor escapes in logs
-
-        def on_init_dependencies(self) -> Iterable[ServiceT]:
-            deps = list(super().on_init_dependencies())
-            return [self.app, *(d for d in deps if d is not self.app)]
-
-    import warroom.agents  # noqa: F401  (registers the agents)
-    from warroom.api.main import create_api
-    from warroom.app import app
-    from warroom.streams import topics
-    from warroom.streams.broker import free_port
-
-    bootstrap = _external(settings)
-    if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
-        raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")
-    topics.ensure_all(bootstrap, settings.partitions)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    services: list[Service] = []
-    if with_api:
-        port = settings.web_port or free_port(settings.web_host)
-        api = create_api(settings, bootstrap)
-        serve_asgi(app, api, host=settings.web_host, port=port, timeout_graceful_shutdown=1)
-        url = f"http://{settings.web_host}:{port}"
-        services.append(Console(api, url, rate, seed, keys or {}))
-    AppFirstWorker(
-        app, *services, loglevel="WARNING", quiet=True, redirect_stdouts=False
-    ).execute_from_commandline()
 
 
 def demo_setup(settings: Settings, seed: int) -> dict[str, str]:
@@ -193,14 +81,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
         run_worker(settings, with_api=True)
 
 
-def _external(settings: Settings) -> str:
-    if not settings.kafka_bootstrap:
-        raise WarroomError(
-            "set WARROOM_KAFKA_BOOTSTRAP=host:port (use `warroom serve` for one process)"
-        )
-    return settings.kafka_bootstrap
-
-
 def cmd_worker(args: argparse.Namespace) -> None:
     settings = get_settings()
     preflight(settings)
@@ -214,7 +94,7 @@ def cmd_api(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     preflight(settings)
-    api = create_api(settings, _external(settings))
+    api = create_api(settings, external(settings))
     uvicorn.run(
         api, host=settings.web_host, port=settings.web_port or 8000, timeout_graceful_shutdown=1
     )
@@ -251,7 +131,7 @@ def cmd_simulate(args: argparse.Namespace) -> None:
             raise WarroomError("--http needs --key (an ingest or admin API key)")
         sink = HttpSink(args.http, args.key)
     else:
-        sink = KafkaSink(args.kafka or _external(settings), topic_prefix=settings.app_id)
+        sink = KafkaSink(args.kafka or external(settings), topic_prefix=settings.app_id)
     traffic = asyncio.run(
         simulate(sink, args.rate, args.seed, args.duration, args.attack_every, args.truth)
     )
