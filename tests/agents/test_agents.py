@@ -82,6 +82,11 @@ def by_ip(monkeypatch: pytest.MonkeyPatch) -> Sent:
 
 
 @pytest.fixture
+def by_order(monkeypatch: pytest.MonkeyPatch) -> Sent:
+    return Sent(topics.payments_by_order, monkeypatch)
+
+
+@pytest.fixture
 def activity(monkeypatch: pytest.MonkeyPatch) -> Sent:
     return Sent(topics.campaign_activity, monkeypatch)
 
@@ -124,7 +129,7 @@ def order(ip: str, n: int = 0, seconds_ago: float = 0, **over: Any) -> dict[str,
 
 
 async def test_bad_messages_become_dead_letters_with_their_source_and_work_goes_on(
-    deadletters: Sent, by_ip: Sent, activity: Sent
+    deadletters: Sent, by_ip: Sent, activity: Sent, by_order: Sent
 ) -> None:
     ip = "203.0.113.101"
     good = [order(ip, n) for n in range(3)]
@@ -163,8 +168,8 @@ async def test_bad_messages_become_dead_letters_with_their_source_and_work_goes_
     )
 
 
-async def test_good_orders_are_routed_by_ip_and_by_campaign_on_explicit_partitions(
-    deadletters: Sent, by_ip: Sent, activity: Sent
+async def test_good_orders_are_routed_by_ip_campaign_and_order_on_explicit_partitions(
+    deadletters: Sent, by_ip: Sent, activity: Sent, by_order: Sent
 ) -> None:
     ips = ["203.0.113.102", "198.51.100.102", "192.0.2.102", "2001:db8::102"]
     orders = [order(ip, n) for n, ip in enumerate(ips * 2)]
@@ -176,12 +181,18 @@ async def test_good_orders_are_routed_by_ip_and_by_campaign_on_explicit_partitio
         last = orders[-1]["order_id"]
         await by_ip.wait_for(lambda o: o["order_id"] == last)
         await activity.wait_for(lambda a: a["campaign_id"] == orders[-1]["campaign_id"])
+        await by_order.wait_for(lambda i: i["order"]["order_id"] == last)
 
     assert deadletters.records == []
     routed = sorted(o["order_id"] for o in by_ip.records)
     assert routed == sorted(o["order_id"] for o in [*orders, no_campaign])
     for partition, envelope in by_ip.messages:  # explicit partitions, one envelope each
         assert {partition_for(o["ip"], PARTITIONS) for o in envelope} == {partition}
+    seen = {i["order"]["order_id"]: i["order"] for i in by_order.records}
+    assert set(seen) == {o["order_id"] for o in [*orders, no_campaign]}
+    for partition, envelope in by_order.messages:  # co-partitioned with the payments
+        assert {partition_for(i["order"]["order_id"], PARTITIONS) for i in envelope} == {partition}
+    assert seen[last]["amount"] == "59.90" and seen[last]["shop_id"] == "shop-1"
     for partition, envelope in activity.messages:
         assert {partition_for(a["campaign_id"], PARTITIONS) for a in envelope} == {partition}
     acts = {a["campaign_id"]: a for a in activity.records}

@@ -11,4 +11,5 @@ from warroom.agents import (  # noqa: F401
     ingest_orders,
     ingest_payments,
     watch_ip_bursts,
+    watch_payments,
 )

@@ -1,4 +1,5 @@
-"""Validate orders; route them by IP (risk rules) and by campaign (counters)."""
+"""Validate orders; route them by IP (risk rules), by campaign (counters) and by order id
+(payment rules)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from warroom.errors import InvalidEntity
 from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
-from warroom.rules.risk import same_ip_burst
+from warroom.rules.risk import (
+    duplicate_payment,
+    payment_mismatch,
+    same_ip_burst,
+    unknown_order_payment,
+)
 from warroom.rules.risk.scoring import Thresholds
 
 Mode = Literal["off", "shadow", "enforce"]
@@ -72,6 +77,18 @@ KINDS: dict[str, RuleKind] = {
     "same_ip_burst": RuleKind(
         "risk", "order", same_ip_burst.Params, "More than N orders from one IP within any W seconds"
     ),
+    "payment_mismatch": RuleKind(
+        "risk", "payment", payment_mismatch.Params, "Paid amount differs from the order amount"
+    ),
+    "unknown_order_payment": RuleKind(
+        "risk",
+        "payment",
+        unknown_order_payment.Params,
+        "Payment for an order still unseen after a grace period",
+    ),
+    "duplicate_payment": RuleKind(
+        "risk", "payment", duplicate_payment.Params, "A payment id seen again in another event"
+    ),
     "thresholds": RuleKind(
         "risk", "order", Thresholds, "Risk score thresholds: review, hold, decline"
     ),
@@ -81,7 +98,13 @@ KINDS: dict[str, RuleKind] = {
 }
 
 #: Built-in risk rules: (rule id, kind); created with default parameters, enforced.
-BUILTIN = (("risk.same_ip_burst", "same_ip_burst"), ("risk.thresholds", "thresholds"))
+BUILTIN = (
+    ("risk.same_ip_burst", "same_ip_burst"),
+    ("risk.thresholds", "thresholds"),
+    (payment_mismatch.RULE_ID, "payment_mismatch"),
+    (unknown_order_payment.RULE_ID, "unknown_order_payment"),
+    (duplicate_payment.RULE_ID, "duplicate_payment"),
+)
 
 
 def rule_kind(kind: str) -> RuleKind:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from warroom.schemas.events import Order, Payment
 
 
 class Activity(BaseModel):
@@ -44,3 +47,42 @@ class CampaignLive(BaseModel):
     shop_id: str
     minutes: list[CampaignMinute]
     updated_at: float
+
+
+class OrderSeen(BaseModel):
+    """What the payment rules need to know of an order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    shop_id: str
+    user_id: str
+    amount: Decimal
+    ts: float
+
+    @classmethod
+    def of(cls, order: Order) -> OrderSeen:
+        return cls(
+            order_id=order.order_id,
+            shop_id=order.shop_id,
+            user_id=order.user_id,
+            amount=order.amount,
+            ts=order.ts.timestamp(),
+        )
+
+
+class OrderOrPayment(BaseModel):
+    """One item on payments-by-order: an order seen, or a payment (exactly one is set)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: OrderSeen | None = None
+    payment: Payment | None = None
+
+    @property
+    def order_id(self) -> str:
+        if self.order is not None:
+            return self.order.order_id
+        if self.payment is not None:
+            return self.payment.order_id
+        raise ValueError("an empty payments-by-order item")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from warroom.schemas.events import Click, Event, Order, Payment
-from warroom.schemas.internal import Activity
+from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen
 from warroom.schemas.types import money_units
 from warroom.streams import topics
 from warroom.streams.send import send_envelopes
@@ -48,10 +48,14 @@ async def route_clicks(clicks: Sequence[Click]) -> None:
 
 
 async def route_payments(payments: Sequence[Payment]) -> None:
-    """Valid payments are counted; the payment rules of issue 5 will consume them."""
+    """Payments go to their order's partition, where the payment rules judge them."""
+    items = [OrderOrPayment(payment=p) for p in payments]
+    await send_envelopes(topics.payments_by_order, items, key=lambda i: i.order_id)
 
 
 async def route_orders(orders: Sequence[Order]) -> None:
     await send_envelopes(topics.orders_by_ip, orders, key=lambda o: o.ip)
     acts = [a for a in map(order_activity, orders) if a is not None]
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
+    seen = [OrderOrPayment(order=OrderSeen.of(o)) for o in orders]
+    await send_envelopes(topics.payments_by_order, seen, key=lambda i: i.order_id)

@@ -1,32 +1,25 @@
-"""Assemble an order's verdict from the rule hits: score, outcome, explanation."""
+"""Assemble a verdict on an order from rule hits on it or on its payments: score, outcome,
+explanation."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Literal, cast
 
 from warroom.rules.base import Hit
-from warroom.rules.risk.scoring import Thresholds, outcome, total_score
+from warroom.rules.risk.scoring import Outcome, Thresholds, outcome, total_score
 from warroom.rules.rulebook import RuleVersion
 from warroom.schemas.decisions import RuleHitRecord, Verdict
-from warroom.schemas.events import Order
+from warroom.schemas.events import Order, Payment
+from warroom.schemas.internal import OrderSeen
+
+#: The shop of a verdict on a payment whose order warroom has not seen.
+UNKNOWN_SHOP = "unknown"
 
 
-def verdict_for(
-    order: Order, hits: Sequence[tuple[Hit, RuleVersion]], thresholds: RuleVersion, now: datetime
-) -> Verdict | None:
-    """The verdict on ``order``, or None when no rule fired.
-
-    Hits of rules in shadow mode are reported but never raise the enforced outcome:
-    the verdict is in shadow mode when every hit is.
-    """
-    if not hits:
-        return None
-    enforced = [hit for hit, rule in hits if rule.mode == "enforce"]
-    counted = enforced or [hit for hit, _ in hits]
-    score = total_score(counted)
-    records = [
+def _records(hits: Sequence[tuple[Hit, RuleVersion]]) -> list[RuleHitRecord]:
+    return [
         RuleHitRecord(
             rule_id=hit.rule_id,
             rule_version=rule.version,
@@ -39,22 +32,83 @@ def verdict_for(
         )
         for hit, rule in hits
     ]
+
+
+def _scored(
+    hits: Sequence[tuple[Hit, RuleVersion]], thresholds: RuleVersion
+) -> tuple[float, Outcome, Literal["enforce", "shadow"]]:
+    """Score, outcome and mode: shadow hits count only when no hit is enforced."""
+    enforced = [hit for hit, rule in hits if rule.mode == "enforce"]
+    score = total_score(enforced or [hit for hit, _ in hits])
+    return (
+        score,
+        outcome(score, cast(Thresholds, thresholds.params)),
+        ("enforce" if enforced else "shadow"),
+    )
+
+
+def _versions(hits: Sequence[tuple[Hit, RuleVersion]]) -> str:
+    return ",".join(f"{rule.rule_id}@{rule.version}" for _, rule in hits)
+
+
+def verdict_for(
+    order: Order, hits: Sequence[tuple[Hit, RuleVersion]], thresholds: RuleVersion, now: datetime
+) -> Verdict | None:
+    """The verdict on ``order``, or None when no rule fired.
+
+    Hits of rules in shadow mode are reported but never raise the enforced outcome:
+    the verdict is in shadow mode when every hit is.
+    """
+    if not hits:
+        return None
+    score, result, mode = _scored(hits, thresholds)
     entities = [
         f"order:{order.order_id}",
         f"shop:{order.shop_id}",
         f"user:{order.user_id}",
         f"ip:{order.ip}",
     ] + ([f"campaign:{order.campaign_id}"] if order.campaign_id else [])
-    versions = ",".join(f"{rule.rule_id}@{rule.version}" for _, rule in hits)
     return Verdict(
-        key=f"{order.order_id}|{versions}",
+        key=f"{order.order_id}|{_versions(hits)}",
         order_id=order.order_id,
         shop_id=order.shop_id,
-        outcome=outcome(score, cast(Thresholds, thresholds.params)),
+        outcome=result,
         score=score,
-        mode="enforce" if enforced else "shadow",
-        hits=records,
+        mode=mode,
+        hits=_records(hits),
         entities=entities,
         event_ts=order.ts,
+        decided_at=now,
+    )
+
+
+def payment_verdict_for(
+    payment: Payment,
+    order: OrderSeen | None,
+    hits: Sequence[tuple[Hit, RuleVersion]],
+    thresholds: RuleVersion,
+    now: datetime,
+) -> Verdict | None:
+    """The verdict on the order ``payment`` pays, judged by the payment rules; None when
+    no rule fired. ``order`` is None when the order is unknown (shop ``unknown``).
+
+    The key names the payment, so a redelivered payment gives the same verdict.
+    """
+    if not hits:
+        return None
+    score, result, mode = _scored(hits, thresholds)
+    entities = [f"order:{payment.order_id}", f"payment:{payment.payment_id}"]
+    if order is not None:
+        entities += [f"shop:{order.shop_id}", f"user:{order.user_id}"]
+    return Verdict(
+        key=f"{payment.payment_id}|{_versions(hits)}",
+        order_id=payment.order_id,
+        shop_id=order.shop_id if order is not None else UNKNOWN_SHOP,
+        outcome=result,
+        score=score,
+        mode=mode,
+        hits=_records(hits),
+        entities=entities,
+        event_ts=payment.ts,
         decided_at=now,
     )
