@@ -34,6 +34,7 @@ T = TypeVar("T")
 #: The timer's own body: calling ``publish_campaign_live()`` itself would run the timer
 #: loop (``app.timer`` wraps the function in an endless ``itertimer``).
 publish_campaign_live = inspect.unwrap(count_campaigns.publish_campaign_live)
+publish_creative_live = inspect.unwrap(count_campaigns.publish_creative_live)
 
 
 class Sent:
@@ -99,6 +100,11 @@ def verdicts(monkeypatch: pytest.MonkeyPatch) -> Sent:
 @pytest.fixture
 def live(monkeypatch: pytest.MonkeyPatch) -> Sent:
     return Sent(topics.campaign_live, monkeypatch)
+
+
+@pytest.fixture
+def creative_live(monkeypatch: pytest.MonkeyPatch) -> Sent:
+    return Sent(topics.creative_live, monkeypatch)
 
 
 def uid() -> str:
@@ -304,10 +310,12 @@ async def test_one_order_from_a_fast_clock_does_not_hide_other_bursts(
 # -- count_campaigns -----------------------------------------------------------------------
 
 
-def act(campaign: str, kind: str, ts: float, spend: int = 0, gmv: int = 0) -> Activity:
+def act(
+    campaign: str, kind: str, ts: float, spend: int = 0, gmv: int = 0, creative: str = "cr-1"
+) -> Activity:
     return Activity(
         campaign_id=campaign,
-        creative_id="cr-1",
+        creative_id=creative,
         shop_id="shop-9",
         ts=ts,
         kind=kind,  # type: ignore[arg-type]
@@ -396,3 +404,24 @@ async def test_one_event_from_a_fast_clock_does_not_freeze_every_campaign(
     snaps = {s["campaign_id"]: s for s in live.records}
     assert honest in snaps
     assert [m["clicks"] for m in snaps[honest]["minutes"]] == [3]
+
+
+async def test_creatives_are_published_apart_on_their_campaigns_partition(
+    creative_live: Sent,
+) -> None:
+    campaign = f"cmp-{uid()}"
+    a, b = f"crv-{uid()}", f"crv-{uid()}"
+    now = time.time()
+    acts = [act(campaign, "impression", now, creative=a) for _ in range(3)]
+    acts += [act(campaign, "click", now, spend=700, creative=b)]
+    async with count_campaigns_agent.test_context() as agent:
+        await agent.put(encode_envelope(acts))
+        assert await eventually(lambda: b in count_campaigns.creatives.dirty, 3)
+        await publish_creative_live()
+
+    snaps = {s["creative_id"]: (p, s) for p, e in creative_live.messages for s in e}
+    (pa, snap_a), (pb, snap_b) = snaps[a], snaps[b]
+    assert pa == pb == partition_for(campaign, PARTITIONS)
+    assert (snap_a["campaign_id"], snap_a["shop_id"]) == (campaign, "shop-9")
+    assert [m["impressions"] for m in snap_a["minutes"]] == [3]
+    assert [(m["clicks"], m["spend"]) for m in snap_b["minutes"]] == [(1, 700)]

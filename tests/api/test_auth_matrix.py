@@ -170,6 +170,7 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
         {"admin", "buyer"},
     ),
     ("DELETE", "/v1/creatives/{creative_id}", "/v1/creatives/nope", none, {"admin", "buyer"}),
+    ("GET", "/v1/creatives/{creative_id}/live", "/v1/creatives/v-1/live", none, READ),
     ("GET", "/v1/audit", "/v1/audit", none, READ),
     ("GET", "/v1/rules", "/v1/rules", none, READ),
     ("POST", "/v1/rules", "/v1/rules", budget_rule, {"admin", "buyer"}),

@@ -1,5 +1,5 @@
 """The API's read side in-process against the real broker: the feed of verdicts and
-decisions, live campaign counters, health and stats."""
+decisions, live campaign and creative counters, health and stats."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from kafka import KafkaProducer
 
 from tests.auth import ADMIN, ADMIN_TOKEN
 from warroom.api.main import create_api
-from warroom.schemas.internal import CampaignLive, CampaignMinute
+from warroom.schemas.internal import CampaignLive, CampaignMinute, CreativeLive
 from warroom.settings import get_settings
 from warroom.streams import topics
 from warroom.streams.codecs import encode_envelope
@@ -307,6 +307,55 @@ def test_stats_count_the_campaigns_held_live(client: TestClient, producer: Kafka
     live(client, campaign)
 
     assert client.get("/v1/stats").json()["campaigns_live"] == before + 1
+
+
+# -- live creative counters ----------------------------------------------------------------
+
+
+def test_creative_live_windows_come_from_the_creative_live_topic(
+    client: TestClient, producer: KafkaProducer
+) -> None:
+    creative, campaign = f"crv-{uid()}", f"cmp-{uid()}"
+    minute = int(time.time() // 60) - 1
+    counts = CampaignMinute(
+        minute=minute, impressions=100, clicks=5, spend=200_000, orders=1, gmv=900_000
+    )
+    snap = CreativeLive(
+        creative_id=creative,
+        campaign_id=campaign,
+        shop_id="shop-7",
+        minutes=[counts],
+        updated_at=time.time(),
+    )
+    topic = topics.creative_live.get_topic_name()
+    partition = partition_for(campaign, len(producer.partitions_for(topic)))
+    assert client.get(f"/v1/creatives/{creative}/live").status_code == 404
+
+    produce(producer, topic, encode_envelope([snap]), partition)
+
+    body = eventually(lambda: client.get(f"/v1/creatives/{creative}/live").json().get("windows"))
+    assert body is not None, f"no live data for {creative}"
+    resp = client.get(f"/v1/creatives/{creative}/live").json()
+    assert (resp["creative_id"], resp["campaign_id"], resp["shop_id"]) == (
+        creative,
+        campaign,
+        "shop-7",
+    )
+    five = resp["windows"]["5m"]
+    assert (five["impressions"], five["clicks"], five["orders"]) == (100, 5, 1)
+    assert five["spend"] == pytest.approx(20.0) and five["roi"] == pytest.approx(4.5)
+    assert five["ctr"] == pytest.approx(0.05)
+    assert [(m["minute"], m["gmv"]) for m in resp["minutes"]] == [(minute, 90.0)]
+    # a creative is not a campaign: the campaign's live view does not hold it
+    assert client.get(f"/v1/campaigns/{creative}/live").status_code == 404
+    assert client.get("/v1/stats").json()["creatives_live"] >= 1
+
+
+def test_unknown_creative_is_404(client: TestClient) -> None:
+    resp = client.get(f"/v1/creatives/crv-{uid()}/live")
+
+    assert resp.status_code == 404
+    assert "no live data for creative" in resp.json()["detail"]
 
 
 # -- health and stats ----------------------------------------------------------------------

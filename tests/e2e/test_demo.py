@@ -1,5 +1,6 @@
 """``warroom demo`` as a user runs it: nothing configured, verdicts within 15 seconds,
-Ctrl-C stops everything and leaves no process or port behind."""
+budget decisions (pause, copy) within a minute, Ctrl-C stops everything and leaves no
+process or port behind."""
 
 from __future__ import annotations
 
@@ -23,12 +24,14 @@ pytestmark = pytest.mark.e2e
 UP = re.compile(r"warroom is up: (http://127\.0\.0\.1:(\d+))")
 
 
-def lines_of(proc: subprocess.Popen[str]) -> queue.Queue[str]:
+def lines_of(proc: subprocess.Popen[str], log: list[str]) -> queue.Queue[str]:
+    """The process's lines as they come; every line is also appended to ``log``."""
     out: queue.Queue[str] = queue.Queue()
 
     def pump() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
+            log.append(line.rstrip("\n"))
             out.put(line.rstrip("\n"))
 
     threading.Thread(target=pump, daemon=True).start()
@@ -47,6 +50,16 @@ def next_match(out: queue.Queue[str], pattern: re.Pattern[str], timeout: float) 
         if m := pattern.search(line):
             return m
     raise AssertionError(f"no line matching {pattern.pattern!r} in {timeout} s; saw: {seen[-20:]}")
+
+
+def seen_or_next(
+    log: list[str], out: queue.Queue[str], pattern: re.Pattern[str], timeout: float
+) -> re.Match[str]:
+    """The first line so far (``log``) or to come that matches ``pattern``."""
+    for line in list(log):
+        if m := pattern.search(line):
+            return m
+    return next_match(out, pattern, timeout)
 
 
 def children(pid: int) -> list[int]:
@@ -69,7 +82,8 @@ async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
         text=True,
     )
     try:
-        out = lines_of(proc)
+        log: list[str] = []
+        out = lines_of(proc, log)
         up = next_match(out, UP, timeout=60)
         url, port = up.group(1), int(up.group(2))
         viewer = next_match(out, re.compile(r"^ +viewer +key: (wk_\S+)$"), timeout=5).group(1)
@@ -103,6 +117,17 @@ async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
             timeout=60,
         )
         assert pause.group(1) in {"8809", "8819", "8829"}
+        # and the winning creatives of the seeded campaigns are to be copied
+        copy = seen_or_next(
+            log,
+            out,
+            re.compile(
+                r"^COPY \(shadow\) creative (cr-88\d\d-\d) .*ROI [\d.]+ in 60 min.* "
+                r"copy into campaign cp-\w+ .*budget\.fast_copy_winners v1"
+            ),
+            timeout=60,
+        )
+        assert not copy.group(1).startswith(("cr-8809", "cr-8819", "cr-8829"))  # no burner
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(20) == 0

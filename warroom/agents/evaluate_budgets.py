@@ -1,5 +1,7 @@
-"""Judge every counted campaign with the live budget rules, on a wall-clock timer (so
-"spend with no orders" fires even when no order ever comes), and emit each decision once.
+"""Judge every counted campaign and creative with the live budget rules, on a wall-clock
+timer (so "spend with no orders" fires even when no order ever comes), and emit each
+decision once. A creative is also judged on ``ctr_rank_pct``, its CTR's rank among the
+counted creatives of its campaign.
 
 Decisions go to the decisions topic and the live feed. There is no actuator yet: an
 enforce-mode decision is ``proposed``, nothing is applied (issue 4's next step).
@@ -9,58 +11,30 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from datetime import UTC, datetime
-from typing import Any
 
-from warroom.agents.count_campaigns import counters
+from warroom.agents.count_campaigns import counters, creatives
 from warroom.app import app
 from warroom.rules.budget.engine import EntityState, RuleRef, decide, remember
 from warroom.rules.budget.guardrails import History
-from warroom.rules.budget.metrics import metric_values
+from warroom.rules.budget.metrics import ctr_rank_pct, metric_values, window_totals
+from warroom.rules.condition.closures import Values
 from warroom.rules.rulebook import rulebook
 from warroom.schemas.budget import BudgetDecision
-from warroom.schemas.internal import CampaignMinute
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
-from warroom.streams.entities import entities
+from warroom.streams.budget_states import campaign_state, creative_state
 from warroom.streams.send import send_envelopes
 
 _s = get_settings()
-#: Per (rule, campaign): when the rule acted (guardrails' cool-down and daily limit).
+#: Per (rule, entity): when the rule acted (guardrails' cool-down and daily limit).
 histories: dict[tuple[str, str], History] = {}
-#: Per (rule, campaign): the last outcome emitted, so a repeated skip is not re-emitted.
+#: Per (rule, entity): the last outcome emitted, so a repeated skip is not re-emitted.
 last_outcome: dict[tuple[str, str], tuple[str, str | None]] = {}
 #: Decision keys emitted lately (a key repeats within its minute).
 emitted: OrderedDict[str, None] = OrderedDict()
 KEYS_KEPT = 100_000
-
-
-def utc(iso: str) -> datetime:
-    """A stored time (SQLite hands back times without their zone, which is UTC)."""
-    at = datetime.fromisoformat(iso)
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
-def campaign_state(campaign_id: str, minutes: list[CampaignMinute]) -> EntityState | None:
-    """What the engine needs of a campaign: the store's fields (from the control topic)."""
-    data = entities.get("campaign", campaign_id)
-    if data is None:
-        return None
-    shop: dict[str, Any] = entities.get("shop", data["shop_id"]) or {}
-    return EntityState(
-        kind="campaign",
-        id=campaign_id,
-        shop_id=data["shop_id"],
-        status=data["status"],
-        daily_budget=data.get("daily_budget"),
-        budget_cap=data.get("budget_cap"),
-        target_cpa=data.get("target_cpa"),
-        target_roi=data.get("target_roi"),
-        bid=data.get("bid"),
-        created_at=utc(data["created_at"]).timestamp(),
-        conversions=sum(m.orders for m in minutes),
-        time_zone=shop.get("time_zone") or "Asia/Shanghai",
-    )
+#: The window (minutes) over which a creative's CTR is ranked in its campaign.
+RANK_MINUTES = 60
 
 
 #: Skips that only say "this rule acted lately": counted, not shown.
@@ -86,25 +60,58 @@ def is_news(decision: BudgetDecision) -> bool:
     return True
 
 
-def evaluate(now: float) -> list[BudgetDecision]:
+def judged(
+    rules: list[RuleRef], entity: EntityState, values: Values, now: float
+) -> list[BudgetDecision]:
+    """The new decisions of ``rules`` on ``entity``, remembered in its histories."""
+    out = []
+    for rule in rules:
+        pair = (rule.id, entity.id)
+        decision = decide(rule, entity, values, histories.get(pair, History()), False, now)
+        if decision is not None and is_news(decision):
+            histories[pair] = remember(histories.get(pair, History()), decision)
+            out.append(decision)
+    return out
+
+
+def evaluate_campaigns(now: float) -> list[BudgetDecision]:
     """The new decisions of every campaign rule on every counted campaign at ``now``."""
     rules = [RuleRef.of(v, "campaign") for v in rulebook.budget_rules("campaign")]
     out: list[BudgetDecision] = []
     for campaign_id in counters.campaigns() if rules else []:
         minutes = counters.minutes(campaign_id)
         entity = campaign_state(campaign_id, minutes)
-        if entity is None:
-            continue
-        values = metric_values(
-            minutes, now, day=None, zone=entity.time_zone, fields=entity.fields()
-        )
-        for rule in rules:
-            pair = (rule.id, campaign_id)
-            decision = decide(rule, entity, values, histories.get(pair, History()), False, now)
-            if decision is not None and is_news(decision):
-                histories[pair] = remember(histories.get(pair, History()), decision)
-                out.append(decision)
+        if entity is not None:
+            values = metric_values(
+                minutes, now, day=None, zone=entity.time_zone, fields=entity.fields()
+            )
+            out += judged(rules, entity, values, now)
     return out
+
+
+def evaluate_creatives(now: float) -> list[BudgetDecision]:
+    """The new decisions of every creative rule on every counted creative at ``now``, with
+    the feature ``ctr_rank_pct`` (CTR over the last hour among the campaign's creatives)."""
+    rules = [RuleRef.of(v, "creative") for v in rulebook.budget_rules("creative")]
+    out: list[BudgetDecision] = []
+    for creative_ids in creatives.by_campaign().values() if rules else []:
+        minutes = {c: creatives.minutes(c) for c in creative_ids}
+        ctrs = {c: window_totals(m, now, RANK_MINUTES)["ctr"] for c, m in minutes.items()}
+        for creative_id, mins in minutes.items():
+            entity = creative_state(creative_id, mins)
+            if entity is None:
+                continue
+            rank = {"ctr_rank_pct": ctr_rank_pct(ctrs[creative_id], ctrs.values())}
+            values = metric_values(
+                mins, now, day=None, zone=entity.time_zone, fields=entity.fields(), features=rank
+            )
+            out += judged(rules, entity, values, now)
+    return out
+
+
+def evaluate(now: float) -> list[BudgetDecision]:
+    """The new decisions on every counted campaign and creative at ``now``."""
+    return evaluate_campaigns(now) + evaluate_creatives(now)
 
 
 @app.timer(_s.flush_interval_s)

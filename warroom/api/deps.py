@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from warroom.api.runtime import Runtime
+from warroom.schemas.internal import CampaignLive, CreativeLive
 from warroom.settings import Settings
 from warroom.store.crud import translate_errors
 from warroom.streams.feed import FeedHub
@@ -36,8 +37,12 @@ def _feed(rt: RuntimeDep) -> FeedHub:
     return rt.feed
 
 
-def _live(rt: RuntimeDep) -> LiveView:
+def _live(rt: RuntimeDep) -> LiveView[CampaignLive]:
     return rt.live
+
+
+def _creative_live(rt: RuntimeDep) -> LiveView[CreativeLive]:
+    return rt.creative_live
 
 
 def _session(rt: RuntimeDep) -> Iterator[Session]:
@@ -50,5 +55,6 @@ def _session(rt: RuntimeDep) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ProducerDep = Annotated[IngestProducer, Depends(_producer)]
 FeedDep = Annotated[FeedHub, Depends(_feed)]
-LiveDep = Annotated[LiveView, Depends(_live)]
+LiveDep = Annotated[LiveView[CampaignLive], Depends(_live)]
+CreativeLiveDep = Annotated[LiveView[CreativeLive], Depends(_creative_live)]
 SessionDep = Annotated[Session, Depends(_session, scope="function")]

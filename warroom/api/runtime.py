@@ -1,4 +1,4 @@
-"""What the API holds while it runs: the ingest producer, the feed and the live view."""
+"""What the API holds while it runs: the ingest producer, the feed and the live views."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from warroom.schemas.internal import CampaignLive, CreativeLive
 from warroom.settings import Settings
 from warroom.store.db import Store, migrate
 from warroom.store.keys import register_token
 from warroom.store.rulebook import ensure_builtin, ensure_playbook
 from warroom.streams import topics
 from warroom.streams.feed import FeedHub
-from warroom.streams.live import LiveView
+from warroom.streams.live import LiveView, campaign_view, creative_view
 from warroom.streams.producer import IngestProducer
 from warroom.streams.relay import OutboxRelay
 from warroom.streams.tail import TopicTail
@@ -27,7 +28,8 @@ class Runtime:
     store: Store
     relay: OutboxRelay
     feed: FeedHub = field(default_factory=FeedHub)
-    live: LiveView = field(default_factory=LiveView)
+    live: LiveView[CampaignLive] = field(default_factory=campaign_view)
+    creative_live: LiveView[CreativeLive] = field(default_factory=creative_view)
 
 
 def open_store(settings: Settings) -> Store:
@@ -58,6 +60,12 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
             bootstrap,
             [topics.campaign_live.get_topic_name()],
             rt.live.publish_envelope,
+            backlog=None,
+        ),
+        TopicTail(
+            bootstrap,
+            [topics.creative_live.get_topic_name()],
+            rt.creative_live.publish_envelope,
             backlog=None,
         ),
     ]

@@ -49,6 +49,18 @@ class CampaignLive(BaseModel):
     updated_at: float
 
 
+class CreativeLive(BaseModel):
+    """A snapshot of one creative's last hour, minute by minute (on the creative-live topic)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    creative_id: str
+    campaign_id: str
+    shop_id: str
+    minutes: list[CampaignMinute]
+    updated_at: float
+
+
 class OrderSeen(BaseModel):
     """What the payment rules need to know of an order."""
 

@@ -1,6 +1,6 @@
-"""Put the simulated world's shops, products and campaigns into a store, as if they had
-been running for two hours (past the learning phase), so that the demo's budget rules
-have real entities to judge."""
+"""Put the simulated world's shops, products, campaigns and creatives into a store, as if
+they had been running for two hours (past the learning phase), so that the demo's budget
+rules have real entities to judge."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from warroom.sim.world import World
+from warroom.sim.world import Campaign, World
 from warroom.store import crud
-from warroom.store.commerce import CAMPAIGNS, PRODUCTS, SHOPS
+from warroom.store.commerce import CAMPAIGNS, CREATIVES, PRODUCTS, SHOPS
 
 ACTOR = "simulator"
 
 
 def seed_store(session: Session, world: World, now: datetime | None = None) -> int:
-    """Create what the store does not have yet; returns how many campaigns it created."""
+    """Create what the store does not have yet; returns how many campaigns it created
+    (their creatives with them)."""
     started = (now or datetime.now(UTC)) - timedelta(hours=2)
     for shop_id in sorted({c.shop_id for c in world.campaigns}):
         if session.get(SHOPS.model, shop_id) is None:
@@ -74,4 +75,25 @@ def seed_store(session: Session, world: World, now: datetime | None = None) -> i
                 ACTOR,
             )
             created += 1
+        seed_creatives(session, camp, started)
     return created
+
+
+def seed_creatives(session: Session, camp: Campaign, started: datetime) -> None:
+    """The campaign's creatives (videos of its product) the store does not have yet."""
+    for creative_id in camp.creatives:
+        if session.get(CREATIVES.model, creative_id) is None:
+            crud.create(
+                session,
+                CREATIVES,
+                {
+                    "id": creative_id,
+                    "campaign_id": camp.campaign_id,
+                    "product_id": camp.product.sku,
+                    "title": f"{camp.product.category} video {creative_id}",
+                    "video_length_s": 30,
+                    "status": "active",
+                    "created_at": started,
+                },
+                ACTOR,
+            )

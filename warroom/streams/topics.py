@@ -43,6 +43,7 @@ COMPACTED = (control,)
 orders_by_ip = _topic("orders-by-ip", internal=True)
 campaign_activity = _topic("campaign-activity", internal=True)
 campaign_live = _topic("campaign-live", internal=True)
+creative_live = _topic("creative-live", internal=True)
 #: Orders (compact) and payments keyed by order id: an order and its payments co-partitioned.
 payments_by_order = _topic("payments-by-order", internal=True)
 
@@ -57,6 +58,7 @@ ALL = (
     orders_by_ip,
     campaign_activity,
     campaign_live,
+    creative_live,
     payments_by_order,
 )
 

@@ -1,4 +1,5 @@
-"""Event-time state kept by agents: per-key sliding logs and per-minute counters.
+"""Event-time state kept by agents: per-key sliding logs and per-minute counters (per
+campaign and per creative).
 
 Both follow a watermark (the highest event time seen) and forget what lies further
 behind it than they need, so memory stays bounded by the window, not the stream.
@@ -13,7 +14,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Sequence
 
-from warroom.schemas.internal import Activity, CampaignLive, CampaignMinute
+from warroom.schemas.internal import Activity, CampaignLive, CampaignMinute, CreativeLive
 
 #: How far ahead of the wall clock the watermark may move.
 MAX_AHEAD_S = 120.0
@@ -90,56 +91,112 @@ class SlidingLog:
 _FIELDS = {"impression": "impressions", "play": "plays", "click": "clicks", "order": "orders"}
 
 
-class MinuteCounters:
-    """Per campaign, counters by event-time minute for the last ``keep_minutes``."""
+class MinuteCounts:
+    """Per entity (the key ``_key`` picks from an activity), counters by event-time minute
+    for the last ``keep_minutes``. Subclasses name the key and build the snapshots."""
 
     def __init__(self, keep_minutes: int = 61) -> None:
         self.keep_minutes = keep_minutes
         self.watermark = 0.0
         self._counts: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
-        self._shop: dict[str, str] = {}
+        self._owner: dict[str, tuple[str, str]] = {}  # key -> (shop id, campaign id)
         self.dirty: set[str] = set()
 
+    def _key(self, act: Activity) -> str | None:
+        raise NotImplementedError
+
     def add(self, act: Activity, *, now: float | None = None) -> bool:
-        """Count one activity; False when it is older than the minutes kept."""
+        """Count one activity; False when it is older than the minutes kept (an activity
+        without a key is not counted here, and not late either)."""
         minute = int(act.ts // 60)
         if minute < self.watermark // 60 - self.keep_minutes:
             return False
-        bucket = self._counts[act.campaign_id].setdefault(minute, {})
+        key = self._key(act)
+        if key is None:
+            return True
+        bucket = self._counts[key].setdefault(minute, {})
         field = _FIELDS[act.kind]
         bucket[field] = bucket.get(field, 0) + 1
         if act.spend:
             bucket["spend"] = bucket.get("spend", 0) + act.spend
         if act.gmv:
             bucket["gmv"] = bucket.get("gmv", 0) + act.gmv
-        self._shop[act.campaign_id] = act.shop_id
+        self._owner[key] = (act.shop_id, act.campaign_id)
         self.watermark = advanced(self.watermark, act.ts, now)
-        self.dirty.add(act.campaign_id)
+        self.dirty.add(key)
         return True
 
-    def campaigns(self) -> list[str]:
+    def keys(self) -> list[str]:
         return list(self._counts)
 
-    def minutes(self, campaign_id: str) -> list[CampaignMinute]:
-        """The campaign's minutes kept, oldest first."""
-        buckets = self._counts.get(campaign_id, {})
+    def minutes(self, key: str) -> list[CampaignMinute]:
+        """The entity's minutes kept, oldest first."""
+        buckets = self._counts.get(key, {})
         return [CampaignMinute(minute=m, **buckets[m]) for m in sorted(buckets)]
+
+    def _flush(self) -> list[str]:
+        """The keys changed since the last call, sorted (their old minutes forgotten)."""
+        oldest = int(self.watermark // 60) - self.keep_minutes
+        changed = sorted(self.dirty)
+        for key in changed:
+            buckets = self._counts[key]
+            for minute in [m for m in buckets if m < oldest]:
+                del buckets[minute]
+        self.dirty.clear()
+        return changed
+
+
+class MinuteCounters(MinuteCounts):
+    """Per campaign, counters by event-time minute for the last ``keep_minutes``."""
+
+    def _key(self, act: Activity) -> str | None:
+        return act.campaign_id
+
+    def campaigns(self) -> list[str]:
+        return self.keys()
 
     def snapshots(self, now: float) -> list[CampaignLive]:
         """Snapshots of every campaign changed since the last call (then forgets old minutes)."""
-        oldest = int(self.watermark // 60) - self.keep_minutes
-        out = []
-        for campaign_id in sorted(self.dirty):
-            buckets = self._counts[campaign_id]
-            for minute in [m for m in buckets if m < oldest]:
-                del buckets[minute]
-            out.append(
-                CampaignLive(
-                    campaign_id=campaign_id,
-                    shop_id=self._shop[campaign_id],
-                    minutes=self.minutes(campaign_id),
-                    updated_at=now,
-                )
+        return [
+            CampaignLive(
+                campaign_id=key,
+                shop_id=self._owner[key][0],
+                minutes=self.minutes(key),
+                updated_at=now,
             )
-        self.dirty.clear()
+            for key in self._flush()
+        ]
+
+
+class CreativeCounters(MinuteCounts):
+    """Per creative, counters by event-time minute (activities without a creative skipped)."""
+
+    def _key(self, act: Activity) -> str | None:
+        return act.creative_id
+
+    def creatives(self) -> list[str]:
+        return self.keys()
+
+    def campaign_of(self, creative_id: str) -> str | None:
+        owner = self._owner.get(creative_id)
+        return None if owner is None else owner[1]
+
+    def by_campaign(self) -> dict[str, list[str]]:
+        """The creatives with counters, grouped by campaign."""
+        out: dict[str, list[str]] = {}
+        for key, (_, campaign) in self._owner.items():
+            out.setdefault(campaign, []).append(key)
         return out
+
+    def snapshots(self, now: float) -> list[CreativeLive]:
+        """Snapshots of every creative changed since the last call (then forgets old minutes)."""
+        return [
+            CreativeLive(
+                creative_id=key,
+                campaign_id=self._owner[key][1],
+                shop_id=self._owner[key][0],
+                minutes=self.minutes(key),
+                updated_at=now,
+            )
+            for key in self._flush()
+        ]

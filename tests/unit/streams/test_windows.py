@@ -1,4 +1,5 @@
-"""Event-time state: per-IP sliding logs of orders and per-campaign minute counters."""
+"""Event-time state: per-IP sliding logs of orders and per-campaign and per-creative
+minute counters."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warroom.schemas.internal import Activity
-from warroom.streams.windows import MinuteCounters, SlidingLog
+from warroom.streams.windows import CreativeCounters, MinuteCounters, SlidingLog
 
 T0 = 1_731_326_400.0  # 2024-11-11 12:00:00 UTC
 IP_A, IP_B = "203.0.113.45", "2001:db8::1"
@@ -137,10 +138,16 @@ def test_after_expire_memory_is_bounded_by_the_horizon(events: list[tuple[str, f
 # -- MinuteCounters --------------------------------------------------------------------------
 
 
-def act(kind: str, offset: float, campaign: str = "cmp-double11-01", **money: int) -> Activity:
+def act(
+    kind: str,
+    offset: float,
+    campaign: str = "cmp-double11-01",
+    creative: str | None = "crv-tea-unboxing-3",
+    **money: int,
+) -> Activity:
     return Activity(
         campaign_id=campaign,
-        creative_id="crv-tea-unboxing-3",
+        creative_id=creative,
         shop_id="shop-hz-tea-007",
         ts=T0 + offset,
         kind=kind,  # type: ignore[arg-type]
@@ -223,3 +230,60 @@ def test_old_minutes_leave_the_snapshot_as_time_moves_on() -> None:
     [snap] = counters.snapshots(now=T0 + 600)
 
     assert [m.minute - int(T0 // 60) for m in snap.minutes] == [10]
+
+
+# -- CreativeCounters ------------------------------------------------------------------------
+
+
+def test_each_creative_is_counted_apart_and_knows_its_campaign_and_shop() -> None:
+    creatives = CreativeCounters()
+    for a in [
+        act("impression", 1, creative="crv-a"),
+        act("click", 2, creative="crv-a", spend=8_500),
+        act("impression", 3, creative="crv-b"),
+        act("order", 65, creative="crv-a", gmv=3_360_000),
+        act("impression", 4, campaign="cmp-other", creative="crv-c"),
+    ]:
+        assert creatives.add(a)
+
+    snaps = {s.creative_id: s for s in creatives.snapshots(now=T0 + 90)}
+
+    assert set(snaps) == {"crv-a", "crv-b", "crv-c"}
+    a = snaps["crv-a"]
+    assert (a.campaign_id, a.shop_id, a.updated_at) == (
+        "cmp-double11-01",
+        "shop-hz-tea-007",
+        T0 + 90,
+    )
+    assert [(m.impressions, m.clicks, m.spend, m.orders, m.gmv) for m in a.minutes] == [
+        (1, 1, 8_500, 0, 0),
+        (0, 0, 0, 1, 3_360_000),
+    ]
+    assert [m.impressions for m in snaps["crv-b"].minutes] == [1]
+    assert snaps["crv-c"].campaign_id == "cmp-other"
+    assert creatives.by_campaign() == {
+        "cmp-double11-01": ["crv-a", "crv-b"],
+        "cmp-other": ["crv-c"],
+    }
+
+
+def test_activity_without_a_creative_is_not_counted_per_creative_and_not_late() -> None:
+    creatives = CreativeCounters()
+
+    assert creatives.add(act("click", 1, creative=None)) is True
+
+    assert creatives.creatives() == [] and creatives.snapshots(now=T0) == []
+
+
+def test_creative_snapshots_cover_only_changed_creatives_and_forget_old_minutes() -> None:
+    creatives = CreativeCounters(keep_minutes=3)
+    creatives.add(act("click", 0, creative="crv-a"))
+    creatives.add(act("click", 1, creative="crv-b"))
+    creatives.snapshots(now=T0 + 5)
+
+    creatives.add(act("click", 10 * 60, creative="crv-a"))
+    [snap] = creatives.snapshots(now=T0 + 600)
+
+    assert snap.creative_id == "crv-a"
+    assert [m.minute - int(T0 // 60) for m in snap.minutes] == [10]
+    assert creatives.add(act("click", 60, creative="crv-b")) is False

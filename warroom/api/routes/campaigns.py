@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -11,10 +10,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from warroom.api.auth import READERS, ActorDep, Role
 from warroom.api.deps import LiveDep, SessionDep
 from warroom.api.entities import IfVersion, Listing, listing, merged_changes, page, responses
-from warroom.rules.budget.metrics import live_windows
+from warroom.api.live import live_body
 from warroom.schemas.entities.campaigns import CampaignCreate, CampaignPublic, CampaignUpdate
 from warroom.schemas.entities.common import Page, Platform, Status
-from warroom.schemas.types import MONEY_UNITS
 from warroom.store import crud
 from warroom.store.commerce import CAMPAIGNS
 
@@ -92,16 +90,8 @@ async def campaign_live(campaign_id: str, live: LiveDep, actor: ActorDep) -> dic
     if snap is None:
         raise HTTPException(404, f"no live data for campaign {campaign_id!r} yet")
     actor.require_shop(snap.shop_id)
-    now = time.time()
-    minutes = [
-        {**m.model_dump(), "spend": m.spend / MONEY_UNITS, "gmv": m.gmv / MONEY_UNITS}
-        for m in snap.minutes
-    ]
     return {
         "campaign_id": campaign_id,
         "shop_id": snap.shop_id,
-        "as_of": now,
-        "updated_at": snap.updated_at,
-        "windows": live_windows(snap.minutes, now),
-        "minutes": minutes,
+        **live_body(snap.minutes, snap.updated_at),
     }

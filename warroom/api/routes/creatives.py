@@ -1,14 +1,16 @@
-"""``/v1/creatives``: videos in campaigns. Admins and the shop's buyers write."""
+"""``/v1/creatives``: videos in campaigns (CRUD; admins and the shop's buyers write) and
+``GET /v1/creatives/{id}/live``, a creative's live counters over sliding windows."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException
 
 from warroom.api.auth import READERS, ActorDep, Role
-from warroom.api.deps import SessionDep
+from warroom.api.deps import CreativeLiveDep, SessionDep
 from warroom.api.entities import IfVersion, Listing, listing, merged_changes, page, responses
+from warroom.api.live import live_body
 from warroom.schemas.entities.common import Page, Status
 from warroom.schemas.entities.creatives import CreativeCreate, CreativePublic, CreativeUpdate
 from warroom.store import crud
@@ -81,3 +83,18 @@ def delete_creative(
     row = crud.get(session, CREATIVES, creative_id)
     actor.require_shop(row.shop_id)
     crud.delete(session, CREATIVES, row, version, actor.id)
+
+
+@router.get("/{creative_id}/live")
+async def creative_live(creative_id: str, live: CreativeLiveDep, actor: ActorDep) -> dict[str, Any]:
+    actor.require(*READERS)
+    snap = live.get(creative_id)
+    if snap is None:
+        raise HTTPException(404, f"no live data for creative {creative_id!r} yet")
+    actor.require_shop(snap.shop_id)
+    return {
+        "creative_id": creative_id,
+        "campaign_id": snap.campaign_id,
+        "shop_id": snap.shop_id,
+        **live_body(snap.minutes, snap.updated_at),
+    }

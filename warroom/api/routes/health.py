@@ -26,4 +26,5 @@ async def get_stats(rt: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
         "feed_items": rt.feed.published,
         "feed_duplicates_suppressed": rt.feed.duplicates,
         "campaigns_live": len(rt.live),
+        "creatives_live": len(rt.creative_live),
     }

@@ -1,0 +1,63 @@
+"""What the budget engine knows of a campaign or creative: the store's fields, as the
+control topic last described them (the worker's entity cache), and the conversions counted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from warroom.rules.budget.engine import EntityState
+from warroom.schemas.internal import CampaignMinute
+from warroom.streams.entities import entities
+
+
+def utc(iso: str) -> datetime:
+    """A stored time (SQLite hands back times without their zone, which is UTC)."""
+    at = datetime.fromisoformat(iso)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _campaign_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A campaign's budget, cap, targets and bid, and its shop's time zone."""
+    shop: dict[str, Any] = entities.get("shop", data["shop_id"]) or {}
+    names = ("daily_budget", "budget_cap", "target_cpa", "target_roi", "bid")
+    return {
+        **{name: data.get(name) for name in names},
+        "time_zone": shop.get("time_zone") or "Asia/Shanghai",
+    }
+
+
+def campaign_state(campaign_id: str, minutes: list[CampaignMinute]) -> EntityState | None:
+    """The campaign, or None while the cache does not know it."""
+    data = entities.get("campaign", campaign_id)
+    if data is None:
+        return None
+    return EntityState(
+        kind="campaign",
+        id=campaign_id,
+        shop_id=data["shop_id"],
+        status=data["status"],
+        created_at=utc(data["created_at"]).timestamp(),
+        conversions=sum(m.orders for m in minutes),
+        **_campaign_fields(data),
+    )
+
+
+def creative_state(creative_id: str, minutes: list[CampaignMinute]) -> EntityState | None:
+    """The creative with its campaign's budget, cap and targets; not active while its
+    campaign is not. None while the cache does not know the creative or its campaign."""
+    data = entities.get("creative", creative_id)
+    campaign = None if data is None else entities.get("campaign", data["campaign_id"])
+    if data is None or campaign is None:
+        return None
+    status = data["status"] if campaign["status"] == "active" else campaign["status"]
+    return EntityState(
+        kind="creative",
+        id=creative_id,
+        shop_id=data["shop_id"],
+        campaign_id=data["campaign_id"],
+        status=status,
+        created_at=utc(data["created_at"]).timestamp(),
+        conversions=sum(m.orders for m in minutes),
+        **_campaign_fields(campaign),
+    )
