@@ -222,6 +222,8 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
     ("GET", "/v1/keys", "/v1/keys", none, {"admin"}),
     ("POST", "/v1/keys", "/v1/keys", lambda r: {"name": uid(r), "role": "viewer"}, {"admin"}),
     ("DELETE", "/v1/keys/{key_id}", "/v1/keys/wk_000000000000", none, {"admin"}),
+    ("GET", "/v1/kill-switch", "/v1/kill-switch", none, READ),
+    ("PUT", "/v1/kill-switch", "/v1/kill-switch", lambda r: {"on": False}, {"admin"}),
     ("GET", "/v1/stats", "/v1/stats", none, set(ROLES)),
 ]
 PUBLIC = {("GET", "/v1/health")}

@@ -23,6 +23,7 @@ from warroom.schemas.budget import BudgetDecision
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.budget_states import campaign_state, creative_state
+from warroom.streams.entities import budget_switch
 from warroom.streams.send import send_envelopes
 
 _s = get_settings()
@@ -67,7 +68,8 @@ def judged(
     out = []
     for rule in rules:
         pair = (rule.id, entity.id)
-        decision = decide(rule, entity, values, histories.get(pair, History()), False, now)
+        history = histories.get(pair, History())
+        decision = decide(rule, entity, values, history, budget_switch.kill, now)
         if decision is not None and is_news(decision):
             histories[pair] = remember(histories.get(pair, History()), decision)
             out.append(decision)

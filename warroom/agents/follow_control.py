@@ -11,10 +11,10 @@ from mode import Service
 
 from warroom.app import app
 from warroom.rules.rulebook import rulebook
-from warroom.schemas.control import EntityChanged, RulePublished
+from warroom.schemas.control import EntityChanged, KillSwitch, RulePublished
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
-from warroom.streams.entities import entities
+from warroom.streams.entities import budget_switch, entities
 from warroom.streams.tail import TopicTail
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,13 @@ log = logging.getLogger(__name__)
 
 def apply_control(topic: str, raw: bytes) -> None:
     kind = orjson.loads(raw).get("type")
+    if kind == "kill_switch":
+        switch = KillSwitch.model_validate_json(raw)
+        budget_switch.kill = switch.on
+        log.warning(
+            "kill switch %s by %s: %s", "ON" if switch.on else "off", switch.by, switch.reason
+        )
+        return
     if kind == "entity":
         entities.apply(EntityChanged.model_validate_json(raw))
         stats.count("control.entities")

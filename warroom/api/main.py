@@ -23,6 +23,7 @@ from warroom.api.routes import (
     rules,
     shops,
     stream,
+    switches,
 )
 from warroom.api.runtime import running
 from warroom.errors import (
@@ -73,7 +74,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
     api.add_exception_handler(WarroomError, warroom_error)
     api.add_exception_handler(StaleVersion, stale_version)
     entities = (shops, products, creators, campaigns, creatives, audit)
-    for module in (events, stream, *entities, rules, keys, health):
+    for module in (events, stream, *entities, rules, keys, switches, health):
         api.include_router(module.router)
 
     page = files("warroom.web").joinpath("index.html").read_text(encoding="utf-8")

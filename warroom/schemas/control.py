@@ -36,3 +36,14 @@ class EntityChanged(BaseModel):
     kind: str
     id: str
     data: dict[str, Any] | None
+
+
+class KillSwitch(BaseModel):
+    """Stop (``on``) or allow again every budget action, on every worker at once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: Literal["kill_switch"] = "kill_switch"
+    on: bool
+    reason: str = ""
+    by: str = ""

@@ -28,3 +28,12 @@ class Entities:
 
 #: This process's view of the entities.
 entities = Entities()
+
+
+class Switch:
+    """The global kill switch as this worker last heard it (off until told otherwise)."""
+
+    kill: bool = False
+
+
+budget_switch = Switch()
