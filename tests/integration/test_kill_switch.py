@@ -3,57 +3,25 @@ audited, and lets actions through again when switched off."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 
 from tests.auth import ADMIN
 from tests.conftest import Server
+from tests.integration.campaigns import impressions, new_campaign
 from tests.sse import reading
 
 pytestmark = pytest.mark.integration
 
 
 async def test_the_kill_switch_holds_back_every_budget_action(server: Server) -> None:
-    shop, campaign = f"ks-{uuid.uuid4().hex[:6]}", f"kc-{uuid.uuid4().hex[:6]}"
     async with httpx.AsyncClient(base_url=server.url, headers=ADMIN) as client:
         assert (await client.get("/v1/kill-switch")).json()["on"] is False
         flipped = await client.put("/v1/kill-switch", json={"on": True, "reason": "drill"})
         assert flipped.status_code == 200
         try:
-            await client.post(
-                "/v1/shops",
-                json={"id": shop, "name": "s", "platform": "douyin", "time_zone": "Asia/Shanghai"},
-            )
-            await client.post(
-                "/v1/campaigns",
-                json={
-                    "id": campaign,
-                    "shop_id": shop,
-                    "platform": "douyin",
-                    "objective": "orders",
-                    "daily_budget": "100",
-                    "bid": "1",
-                    "budget_cap": "500",
-                    "target_cpa": "10",
-                },
-            )
-            now = datetime.now(UTC).isoformat()
-            clicks = [
-                {
-                    "event_id": f"{campaign}-{n}",
-                    "ts": now,
-                    "kind": "impression",
-                    "shop_id": shop,
-                    "campaign_id": campaign,
-                    "creative_id": "cr-1",
-                    "viewer": {"viewer_id": f"v{n}"},
-                    "cost": "1.00",
-                }
-                for n in range(40)
-            ]
+            shop, campaign = await new_campaign(client, "k")
+            clicks = impressions(shop, campaign, 40)
             url = f"{server.url}/v1/stream?kind=decision&entity=campaign:{campaign}&backlog=0"
             async with reading(url, ADMIN) as feed:
                 await client.post("/v1/events/clicks", json=clicks)
