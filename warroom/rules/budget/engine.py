@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from warroom.errors import InvalidEntity
 from warroom.rules.budget.body import BudgetBody, Copy, Pause, Scale
 from warroom.rules.budget.guardrails import Facts, History, Skip, blocking, state
-from warroom.rules.budget.metrics import FEATURES, local_midnight
+from warroom.rules.budget.metrics import local_midnight
 from warroom.rules.budget.vocabulary import CAMPAIGN_FIELDS, NAMES
 from warroom.rules.condition import Condition, compile_condition
 from warroom.rules.condition.closures import Values
@@ -106,7 +106,7 @@ class EntityState(BaseModel):
 @lru_cache(maxsize=512)
 def compiled(source: str) -> Condition:
     """The condition compiled once (sources were validated when published)."""
-    return compile_condition(source, NAMES | set(FEATURES))
+    return compile_condition(source, NAMES)
 
 
 def window_end(now: float) -> float:

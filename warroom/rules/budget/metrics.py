@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from warroom.rules.budget.vocabulary import CAMPAIGN_FIELDS, METRICS
+from warroom.rules.budget.vocabulary import CAMPAIGN_FIELDS, FEATURES, METRICS
 from warroom.schemas.internal import CampaignMinute
 from warroom.schemas.types import MONEY_UNITS
 
@@ -29,9 +29,6 @@ from warroom.schemas.types import MONEY_UNITS
 WINDOWS = (1, 5, 15, 30, 60)
 #: Counters summed over a window; money in 0.0001 CNY.
 COUNTERS = ("impressions", "plays", "completions", "clicks", "spend", "orders", "gmv")
-#: Values a condition may read beyond the vocabulary, when the agent supplies them.
-#: ``ctr_rank_pct``: a creative's CTR rank in its campaign, "top X %" (see ``ctr_rank_pct``).
-FEATURES = ("ctr_rank_pct",)
 
 Zone = str | tzinfo
 
@@ -221,6 +218,7 @@ def metric_values(
     for name in CAMPAIGN_FIELDS:
         x = given.get(name)
         values[name] = None if x is None else float(x)
+    values.update(dict.fromkeys(FEATURES))  # a feature not given is unknown, not 0
     values.update(features or {})
     return values
 

@@ -56,12 +56,16 @@ def judge(
     entity: EntityState | None = None,
     history: History | None = None,
     now: float = NOW,
+    ctr_rank_pct: float | None = 0.0,
 ) -> BudgetDecision | None:
     entity = entity or campaign()
     day = None
     for m in minutes:
         day = feed(day, m, ZONE)
-    values = metric_values(minutes, now, day=day, zone=ZONE, fields=entity.fields())
+    features = {"ctr_rank_pct": ctr_rank_pct}
+    values = metric_values(
+        minutes, now, day=day, zone=ZONE, fields=entity.fields(), features=features
+    )
     rule = RuleRef(id=rule_id, version=1, body=PLAYBOOK[rule_id].body)
     return decide(rule, entity, values, history or History(), False, now)
 
@@ -196,6 +200,8 @@ def test_fast_copy_clones_a_winning_creative_once() -> None:
     assert later is not None
     assert (later.result, later.reason) == ("skipped", "cooldown")
     assert judge("budget.fast_copy_winners", minutes) is None  # campaigns are not copied
+    # only a creative in its campaign's top 10 % by CTR is copied
+    assert judge("budget.fast_copy_winners", minutes, creative, ctr_rank_pct=50.0) is None
 
 
 @pytest.mark.parametrize(
