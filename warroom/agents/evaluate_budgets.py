@@ -71,7 +71,7 @@ def judged(
         history = histories.get(pair, History())
         decision = decide(rule, entity, values, history, budget_switch.kill, now)
         if decision is not None and is_news(decision):
-            histories[pair] = remember(histories.get(pair, History()), decision)
+            histories[pair] = remember(history, decision)
             out.append(decision)
     return out
 
