@@ -112,6 +112,7 @@ def run_worker(
     import warroom.agents  # noqa: F401  (registers the agents)
     from warroom.api.main import create_api
     from warroom.app import app
+    from warroom.store.shared import open_shared
     from warroom.streams import topics
     from warroom.streams.broker import free_port
 
@@ -120,6 +121,7 @@ def run_worker(
         raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")
     topics.ensure_all(bootstrap, settings.partitions)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    open_shared(settings.sql_url_or_default())
     services: list[Service] = []
     if with_api:
         port = settings.web_port or free_port(settings.web_host)

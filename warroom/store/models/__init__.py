@@ -2,6 +2,7 @@
 
 from warroom.store.models.audit import AuditEntry
 from warroom.store.models.commerce import Campaign, Creative, Creator, Product, Shop
+from warroom.store.models.decisions import DecisionRecord
 from warroom.store.models.keys import ApiKey
 from warroom.store.models.outbox import OutboxMessage
 from warroom.store.models.rules import Rule, RuleVersion
@@ -12,6 +13,7 @@ __all__ = [
     "Campaign",
     "Creative",
     "Creator",
+    "DecisionRecord",
     "OutboxMessage",
     "Product",
     "Rule",
