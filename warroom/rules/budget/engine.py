@@ -11,7 +11,8 @@ The key is ``{rule id}@v{version}|{kind}:{entity id}|{window end}``, the window 
 being the minute boundary of ``now`` (its minute, UTC, ``2024-11-11T12:00Z``: the
 windows end in that minute). Every evaluation in one minute gives the same key, and
 the history entry of that very key is not counted against it, so evaluating again
-gives the same decision and the actuator applies it once.
+gives the same decision and the actuator applies it once. What applying a decision
+does, and its revert, are in ``effects``.
 
 Scale: the new budget is ``min(budget × factor rounded up to the fen, cap)``;
 ``cap_reached`` when that is no more than the budget. Copy: the new campaign's id is
@@ -28,7 +29,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from warroom.errors import InvalidEntity
 from warroom.rules.budget.body import BudgetBody, Copy, Pause, Scale
 from warroom.rules.budget.guardrails import Facts, History, Skip, blocking, state
 from warroom.rules.budget.metrics import local_midnight
@@ -44,12 +44,7 @@ APPLIES_TO: dict[str, tuple[EntityKind, ...]] = {
     "scale": ("campaign",),
     "copy": ("creative",),
 }
-#: Fields of an entity a decision changes; other changes (a copy's) concern new entities.
-ENTITY_FIELDS = ("status", "daily_budget")
-#: Keys of applied decisions an entity remembers (older redeliveries are stale anyway).
-KEPT_KEYS = 64
 CENT = Decimal("0.01")
-NotApplied = Literal["other_entity", "not_actionable", "duplicate", "stale"]
 
 
 class RuleRef(BaseModel):
@@ -173,7 +168,7 @@ def decide(
         guardrails=state(facts, skips),
         result="skipped" if reason else "proposed",
         reason=reason,
-        entities=_entities(entity, changes),
+        entities=entities_of(entity, changes),
         window_end=datetime.fromtimestamp(window_end(now), UTC),
         decided_at=datetime.fromtimestamp(now, UTC),
     )
@@ -210,7 +205,12 @@ def copy_id(key: str) -> str:
     return "cp-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _entities(entity: EntityState, changes: dict[str, Change]) -> list[str]:
+def copied_creative_id(campaign_id: str) -> str:
+    """The id of the creative a copy puts into the new campaign ``campaign_id``."""
+    return f"{campaign_id}-0"
+
+
+def entities_of(entity: EntityState, changes: dict[str, Change]) -> list[str]:
     out = [f"{entity.kind}:{entity.id}"]
     if entity.campaign != entity.id:
         out.append(f"campaign:{entity.campaign}")
@@ -225,90 +225,3 @@ def remember(history: History, decision: BudgetDecision) -> History:
     if decision.result in ("proposed", "applied") or decision.reason == "shadow":
         return history.record(decision.decided_at.timestamp(), decision.key)
     return history
-
-
-def why_not(entity: EntityState, decision: BudgetDecision) -> NotApplied | None:
-    """Why applying ``decision`` to ``entity`` would change nothing, or None."""
-    if (entity.kind, entity.id) != (decision.entity_kind, decision.entity_id):
-        return "other_entity"
-    if decision.mode == "shadow" or decision.result not in ("proposed", "applied"):
-        return "not_actionable"
-    if decision.key in entity.applied:
-        return "duplicate"
-    for name, change in decision.changes.items():
-        if name in ENTITY_FIELDS and not _same(name, _read(entity, name), change.before):
-            return "stale"
-    return None
-
-
-def apply_to(entity: EntityState, decision: BudgetDecision) -> EntityState:
-    """The entity after ``decision``: unchanged when ``why_not`` says so (applying the
-    same decision twice, or one decided on values that have changed since)."""
-    if why_not(entity, decision) is not None:
-        return entity
-    update: dict[str, object] = {
-        name: _parse(name, change.after)
-        for name, change in decision.changes.items()
-        if name in ENTITY_FIELDS
-    }
-    update["applied"] = (*entity.applied, decision.key)[-KEPT_KEYS:]
-    return entity.model_copy(update=update)
-
-
-def revert(decision: BudgetDecision, current: EntityState, now: float) -> BudgetDecision | None:
-    """The decision that undoes ``decision``: ``current`` (the entity as it is now; for a
-    copy, the copied campaign) back to the values before it. None when there is nothing
-    to restore. Its key is ``revert|{key}``: reverting twice is one revert."""
-    if decision.mode == "shadow" or decision.result not in ("proposed", "applied"):
-        return None
-    back: dict[str, str | None]
-    if decision.action == "copy":
-        target = ("campaign", decision.changes["copy_id"].after)
-        back = {"status": "paused"} if current.status == "active" else {}
-    else:
-        target = (decision.entity_kind, decision.entity_id)
-        back = {n: c.before for n, c in decision.changes.items() if n in ENTITY_FIELDS}
-    if (current.kind, current.id) != target:
-        raise InvalidEntity(f"{decision.key} does not concern {current.kind} {current.id}", "id")
-    changes = {
-        name: Change(before=_read(current, name), after=value)
-        for name, value in back.items()
-        if not _same(name, _read(current, name), value)
-    }
-    if not changes:
-        return None
-    key = f"revert|{decision.key}"
-    return BudgetDecision(
-        key=key,
-        rule_id=decision.rule_id,
-        rule_version=decision.rule_version,
-        entity_kind=current.kind,
-        entity_id=current.id,
-        shop_id=current.shop_id,
-        campaign_id=current.campaign,
-        mode="enforce",
-        action="revert",
-        changes=changes,
-        observed={},
-        thresholds={"reverts": decision.key},
-        guardrails={"clear": True, "blocked_by": []},
-        result="proposed",
-        entities=_entities(current, changes),
-        window_end=datetime.fromtimestamp(window_end(now), UTC),
-        decided_at=datetime.fromtimestamp(now, UTC),
-        reverts=decision.key,
-    )
-
-
-def _read(entity: EntityState, name: str) -> str | None:
-    value = getattr(entity, name)
-    return None if value is None else str(value)
-
-
-def _parse(name: str, text: str | None) -> object:
-    return Decimal(text) if name == "daily_budget" and text is not None else text
-
-
-def _same(name: str, a: str | None, b: str | None) -> bool:
-    """Equal values (money compared as numbers: ``3000`` is ``3000.00``)."""
-    return _parse(name, a) == _parse(name, b)

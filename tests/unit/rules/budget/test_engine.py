@@ -10,16 +10,8 @@ import pytest
 
 from warroom.errors import InvalidEntity
 from warroom.rules.budget.body import BudgetBody
-from warroom.rules.budget.engine import (
-    EntityState,
-    RuleRef,
-    apply_to,
-    copy_id,
-    decide,
-    remember,
-    revert,
-    why_not,
-)
+from warroom.rules.budget.effects import apply_to, revert, why_not
+from warroom.rules.budget.engine import EntityState, RuleRef, copy_id, decide, remember
 from warroom.rules.budget.guardrails import History
 from warroom.rules.rulebook import RuleVersion
 from warroom.schemas.budget import BudgetDecision

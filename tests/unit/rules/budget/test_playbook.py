@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from warroom.rules.budget.body import BudgetBody
-from warroom.rules.budget.engine import EntityState, RuleRef, apply_to, decide
+from warroom.rules.budget.effects import apply_to
+from warroom.rules.budget.engine import EntityState, RuleRef, decide
 from warroom.rules.budget.guardrails import History
 from warroom.rules.budget.metrics import feed, metric_values
 from warroom.rules.budget.playbook import KIND, PLAYBOOK, drafts

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warroom.rules.budget.body import BudgetBody
-from warroom.rules.budget.engine import EntityState, RuleRef, apply_to, decide, remember
+from warroom.rules.budget.effects import apply_to
+from warroom.rules.budget.engine import EntityState, RuleRef, decide, remember
 from warroom.rules.budget.guardrails import History
 from warroom.schemas.budget import BudgetDecision
 
