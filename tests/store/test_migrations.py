@@ -14,6 +14,7 @@ from warroom.store.db import Base, alembic_config, make_engine, migrate
 
 COMMERCE = {"shops", "products", "creators", "campaigns", "creatives"}
 RULEBOOK = {"rules", "rule_versions", "outbox", "audit", "api_keys"}
+REVIEWS = {"reviews", "review_rules"}
 
 
 def tables(url: str) -> set[str]:
@@ -87,6 +88,16 @@ def test_downgrading_the_commerce_revision_keeps_the_rulebook(empty_url: str) ->
     assert not tables(empty_url) & COMMERCE
     migrate(empty_url, "0002")
     assert tables(empty_url) >= COMMERCE
+
+
+def test_downgrading_the_review_queue_keeps_the_rest(empty_url: str) -> None:
+    migrate(empty_url)
+    assert tables(empty_url) >= REVIEWS
+
+    command.downgrade(alembic_config(empty_url), "0003")
+
+    assert tables(empty_url) >= COMMERCE | RULEBOOK
+    assert not tables(empty_url) & REVIEWS
 
 
 def test_the_models_match_the_migrated_schema(empty_url: str) -> None:

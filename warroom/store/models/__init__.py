@@ -5,6 +5,7 @@ from warroom.store.models.commerce import Campaign, Creative, Creator, Product, 
 from warroom.store.models.decisions import DecisionRecord
 from warroom.store.models.keys import ApiKey
 from warroom.store.models.outbox import OutboxMessage
+from warroom.store.models.reviews import Review, ReviewRule
 from warroom.store.models.rules import Rule, RuleVersion
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "DecisionRecord",
     "OutboxMessage",
     "Product",
+    "Review",
+    "ReviewRule",
     "Rule",
     "RuleVersion",
     "Shop",
