@@ -57,6 +57,7 @@ class Console(Service):
         if "viewer" in self.keys:
             print(f"war-room page: {self.url}/#key={self.keys['viewer']}", flush=True)
         if self.rate:
+            from warroom.sim.platform import PLATFORM
             from warroom.sim.run import simulate
             from warroom.sim.sinks import HttpSink
 
@@ -65,7 +66,7 @@ class Console(Service):
                 flush=True,
             )
             sink = HttpSink(self.url, self.keys["ingest"])
-            self._sim = asyncio.create_task(simulate(sink, self.rate, self.seed))
+            self._sim = asyncio.create_task(simulate(sink, self.rate, self.seed, platform=PLATFORM))
         await self._print_feed()
 
     async def _print_feed(self) -> None:

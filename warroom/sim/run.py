@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 
+from warroom.sim.platform import SimulatedPlatform
 from warroom.sim.sinks import Sink
 from warroom.sim.traffic import Traffic
 
@@ -21,9 +22,12 @@ async def simulate(
     duration_s: float | None = None,
     attack_every_s: float = 10.0,
     truth_path: Path | None = None,
+    platform: SimulatedPlatform | None = None,
 ) -> Traffic:
-    """Send about ``rate`` events per second; returns the traffic with its ground truth."""
-    traffic = Traffic(seed, attack_every_s=attack_every_s)
+    """Send about ``rate`` events per second where ``platform`` runs ads (by default a
+    platform of its own, on which nothing is ever paused); returns the traffic with its
+    ground truth."""
+    traffic = Traffic(seed, attack_every_s=attack_every_s, platform=platform or SimulatedPlatform())
     await sink.start()
     start = time.monotonic()
     owed = 0.0

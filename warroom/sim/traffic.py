@@ -1,7 +1,10 @@
 """Traffic over time: ad interactions, orders and payments, with IP-burst attacks.
 
-Content is reproducible from the seed; event times are the wall-clock times the
-caller passes in. Every attack order is recorded in ``truth``.
+Content is reproducible from the seed (and the ad platform's state); event times are
+the wall-clock times the caller passes in. Every attack order is recorded in ``truth``.
+Traffic goes where the ad platform (``platform``) runs ads: a paused campaign or
+creative gets none, a campaign's share grows with its budget, a copied creative's new
+campaign gets its share from the moment it exists.
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import random
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from warroom.sim.platform import SimulatedPlatform
 from warroom.sim.world import Campaign, Viewer, World, build_world, random_ip
 
 Event = dict[str, Any]
@@ -41,12 +45,15 @@ class Traffic:
     first_attack_s: float = 1.0
     burst_orders: tuple[int, int] = (7, 12)
     burst_span_s: float = 8.0
+    platform: SimulatedPlatform = field(default_factory=SimulatedPlatform)
     world: World = field(init=False)
     truth: list[Event] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.world = build_world(self.rng)
+        self.campaigns = list(self.world.campaigns)
+        self._copied = 0
         self._sellers = [c for c in self.world.campaigns if not c.burner]
         self._seq = 0
         self._bursts: list[Burst] = []
@@ -60,22 +67,39 @@ class Traffic:
     def tick(self, now: float, n: int) -> dict[str, list[Event]]:
         """About ``n`` base events at ``now``, plus the burst orders now due."""
         out: dict[str, list[Event]] = defaultdict(list)
-        for _ in range(n):
-            self._interaction(now, out)
+        self._add_copies()
+        weights = [self.platform.share(c.campaign_id) for c in self.campaigns]
+        for camp in self.rng.choices(self.campaigns, weights, k=n) if any(weights) else []:
+            self._interaction(now, camp, out)
         self._schedule(now)
         self._due_bursts(now, out)
         return dict(out)
 
-    def _interaction(self, now: float, out: dict[str, list[Event]]) -> None:
-        camp = self.rng.choice(self.world.campaigns)
+    def _add_copies(self) -> None:
+        """Campaigns the platform created by copying a creative run like their origin."""
+        copies = self.platform.copies[self._copied :]
+        self._copied += len(copies)
+        origins = {c.campaign_id: c for c in self.world.campaigns}
+        for copy in copies:
+            if (origin := origins.get(copy.origin)) is not None:
+                new = replace(origin, campaign_id=copy.campaign_id, creatives=(copy.creative_id,))
+                self.campaigns.append(new)
+
+    def _interaction(self, now: float, camp: Campaign, out: dict[str, list[Event]]) -> None:
+        running = [c for c in camp.creatives if self.platform.running("creative", c)]
+        if not running:
+            return
+        creative = self.rng.choice(running)
         viewer = self.rng.choice(self.world.viewers)
         kind = self.rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
         cost = camp.cpm / 1000 if kind == "impression" else 0.0
-        out["clicks"].append(self._click(now, camp, viewer, kind, cost))
+        out["clicks"].append(self._click(now, camp, creative, viewer, kind, cost))
         if kind == "click" and self.rng.random() < camp.cvr * 8:
-            self._order(now, camp, viewer, viewer.ip, out)
+            self._order(now, camp, viewer, viewer.ip, out, creative)
 
-    def _click(self, now: float, camp: Campaign, viewer: Viewer, kind: str, cost: float) -> Event:
+    def _click(
+        self, now: float, camp: Campaign, creative: str, viewer: Viewer, kind: str, cost: float
+    ) -> Event:
         length = 30.0
         return {
             "event_id": self._id("clk"),
@@ -83,7 +107,7 @@ class Traffic:
             "kind": kind,
             "shop_id": camp.shop_id,
             "campaign_id": camp.campaign_id,
-            "creative_id": self.rng.choice(camp.creatives),
+            "creative_id": creative,
             "creator_id": camp.creator_id,
             "product_id": camp.product.sku,
             "viewer": {
@@ -100,7 +124,13 @@ class Traffic:
         }
 
     def _order(
-        self, now: float, camp: Campaign, viewer: Viewer, ip: str, out: dict[str, list[Event]]
+        self,
+        now: float,
+        camp: Campaign,
+        viewer: Viewer,
+        ip: str,
+        out: dict[str, list[Event]],
+        creative: str | None = None,
     ) -> Event:
         qty = self.rng.choice((1, 1, 1, 2, 3))
         price = camp.product.price
@@ -117,7 +147,7 @@ class Traffic:
             "unit_price": f"{price:.2f}",
             "amount": f"{price * qty:.2f}",
             "campaign_id": camp.campaign_id,
-            "creative_id": self.rng.choice(camp.creatives),
+            "creative_id": creative or self.rng.choice(camp.creatives),
             "creator_id": camp.creator_id,
             "channel": "live",
             "city": viewer.city,

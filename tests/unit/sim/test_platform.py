@@ -1,0 +1,139 @@
+"""The simulated ad platform closes the loop: what the actuator applies changes where the
+simulator's traffic goes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from warroom.schemas.budget import BudgetDecision, Change
+from warroom.sim.platform import SimulatedPlatform
+from warroom.sim.traffic import Traffic
+
+T0 = 1_700_000_000.0
+
+
+def decision(
+    action: str, kind: str, entity: str, changes: dict[str, Change], campaign: str | None = None
+) -> BudgetDecision:
+    at = datetime.fromtimestamp(T0, UTC)
+    return BudgetDecision(
+        key=f"test@v1|{kind}:{entity}|{action}",
+        rule_id="test",
+        rule_version=1,
+        entity_kind=kind,  # type: ignore[arg-type]
+        entity_id=entity,
+        shop_id="shop-1",
+        campaign_id=campaign or entity,
+        mode="enforce",
+        action=action,  # type: ignore[arg-type]
+        changes=changes,
+        observed={},
+        thresholds={},
+        guardrails={},
+        result="proposed",
+        entities=[],
+        window_end=at,
+        decided_at=at,
+    )
+
+
+def spend_events(traffic: Traffic, ticks: int = 40, n: int = 500) -> Counter[str]:
+    """Events per campaign over ``ticks`` ticks of ``n`` base events."""
+    seen: Counter[str] = Counter()
+    for i in range(ticks):
+        for event in traffic.tick(T0 + i, n).get("clicks", []):
+            seen[event["campaign_id"]] += 1
+    return seen
+
+
+def test_a_paused_campaign_gets_no_more_traffic() -> None:
+    platform = SimulatedPlatform()
+    traffic = Traffic(7, platform=platform)
+    assert spend_events(traffic, ticks=5)["8809"] > 0
+    platform.apply(
+        decision("pause", "campaign", "8809", {"status": Change(before="active", after="paused")})
+    )
+
+    assert spend_events(traffic)["8809"] == 0
+
+
+def test_a_scaled_campaign_gets_a_larger_share() -> None:
+    platform = SimulatedPlatform()
+    scaled = Traffic(7, platform=platform)
+    before = spend_events(Traffic(7, platform=SimulatedPlatform()), ticks=60)
+    platform.apply(
+        decision("scale", "campaign", "8800", {"daily_budget": Change(before="3000", after="9000")})
+    )
+    after = spend_events(scaled, ticks=60)
+
+    share_before = before["8800"] / sum(before.values())
+    share_after = after["8800"] / sum(after.values())
+    assert share_after > 2 * share_before
+
+
+def test_a_copied_creative_runs_in_its_new_campaign() -> None:
+    platform = SimulatedPlatform()
+    traffic = Traffic(7, platform=platform)
+    platform.apply(
+        decision(
+            "copy",
+            "creative",
+            "cr-8800-1",
+            {
+                "copy_id": Change(before=None, after="cp-abc"),
+                "copy_daily_budget": Change(before=None, after="500.00"),
+            },
+            campaign="8800",
+        )
+    )
+    events = [e for i in range(40) for e in traffic.tick(T0 + i, 500).get("clicks", [])]
+
+    copied = [e for e in events if e["campaign_id"] == "cp-abc"]
+    assert copied and {e["creative_id"] for e in copied} == {"cp-abc-0"}
+    assert {e["product_id"] for e in copied} == {"SKU-101"}
+
+
+def test_a_paused_creative_gets_no_traffic_but_its_campaign_still_runs() -> None:
+    platform = SimulatedPlatform()
+    traffic = Traffic(7, platform=platform)
+    platform.apply(
+        decision(
+            "pause",
+            "creative",
+            "cr-8801-0",
+            {"status": Change(before="active", after="paused")},
+            campaign="8801",
+        )
+    )
+    events = [e for i in range(40) for e in traffic.tick(T0 + i, 500).get("clicks", [])]
+
+    creatives = Counter(e["creative_id"] for e in events if e["campaign_id"] == "8801")
+    assert creatives["cr-8801-0"] == 0 and creatives["cr-8801-1"] > 0
+
+
+def test_applying_a_decision_twice_changes_nothing() -> None:
+    platform = SimulatedPlatform()
+    scale = decision(
+        "scale", "campaign", "8800", {"daily_budget": Change(before="3000", after="3600")}
+    )
+
+    assert platform.apply(scale) is True
+    platform.budgets["8800"] = Decimal(4000)  # changed since by something else
+    assert platform.apply(scale) is False
+    assert platform.budget("8800") == Decimal(4000)
+
+
+def test_a_revert_resumes_a_paused_campaign() -> None:
+    platform = SimulatedPlatform()
+    platform.apply(
+        decision("pause", "campaign", "8809", {"status": Change(before="active", after="paused")})
+    )
+    undo = decision(
+        "revert", "campaign", "8809", {"status": Change(before="paused", after="active")}
+    )
+
+    platform.apply(undo)
+
+    assert platform.running("campaign", "8809") and platform.share("8809") == 1.0
