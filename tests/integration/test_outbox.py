@@ -58,7 +58,7 @@ async def test_a_publish_committed_while_the_broker_is_down_arrives_when_it_is_b
             rulebook.publish(session, "risk-team", rule.id, None, "while down", CONTROL)
         relay.kick()
         await asyncio.sleep(2)
-        assert await asyncio.to_thread(outbox.backlog, store) == 6  # kept, not sent, not lost
+        assert await asyncio.to_thread(outbox.backlog, store) == 11  # kept, not sent, not lost
 
         with embedded_broker(port=port) as bootstrap:
             ensure_topics(bootstrap, [CONTROL], 1, compacted=[CONTROL])
@@ -78,6 +78,11 @@ async def test_a_publish_committed_while_the_broker_is_down_arrives_when_it_is_b
         ("risk.payment_mismatch", 1),
         ("risk.unknown_order_payment", 1),
         ("risk.duplicate_payment", 1),
+        ("risk.same_device_burst", 1),
+        ("risk.same_user_burst", 1),
+        ("risk.price_deviation", 1),
+        ("risk.night_surge", 1),
+        ("risk.payment_failures", 1),
         ("risk.same_ip_burst", 2),
     ]
     assert messages[-1]["body"] == {

@@ -30,15 +30,15 @@ class RuleVersion:
     scope: str | None = None
 
 
-def _default(rule_id: str, kind: str) -> RuleVersion:
+def _default(rule_id: str, kind: str, mode: Mode) -> RuleVersion:
     params = KINDS[kind].params
     if params is None:
         raise ValueError(f"built-in rule {rule_id} has no parameter model")
-    return RuleVersion(rule_id, 1, "enforce", params(), KINDS[kind].scope)
+    return RuleVersion(rule_id, 1, mode, params(), KINDS[kind].scope)
 
 
 #: What a worker uses until the control topic says otherwise: the built-ins' v1.
-DEFAULTS: tuple[RuleVersion, ...] = tuple(_default(rule_id, kind) for rule_id, kind in BUILTIN)
+DEFAULTS: tuple[RuleVersion, ...] = tuple(_default(*builtin) for builtin in BUILTIN)
 
 
 class Rulebook:

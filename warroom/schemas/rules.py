@@ -46,7 +46,7 @@ class RuleCreate(BaseModel):
     )
 
     id: RuleId
-    kind: str = Field(description="same_ip_burst, thresholds (risk) or condition (budget)")
+    kind: str = Field(description="a risk kind (same_ip_burst, price_deviation, ...) or condition")
     title: str = Field("", max_length=200)
     shop_id: str | None = Field(None, max_length=64, description="None: every shop")
     scope: Literal["campaign", "creative"] | None = Field(None, description="budget rules only")

@@ -209,9 +209,9 @@ def versions(session: Session, rule_id: str) -> list[RuleVersion]:
 def ensure_builtin(session: Session, control_topic: str) -> list[str]:
     """Create and publish the built-in risk rules that the store does not have yet."""
     created = []
-    for rule_id, kind in BUILTIN:
+    for rule_id, kind, mode in BUILTIN:
         if session.get(Rule, rule_id) is None:
-            create_rule(session, "system", rule_id, kind, "", None, {"mode": "enforce"})
+            create_rule(session, "system", rule_id, kind, "", None, {"mode": mode})
             publish(session, "system", rule_id, None, "built-in default", control_topic)
             created.append(rule_id)
     return created
