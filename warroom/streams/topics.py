@@ -33,6 +33,8 @@ INPUTS = {"clicks": clicks, "orders": orders, "payments": payments}
 deadletter = _topic("deadletter")
 verdicts = _topic("verdicts")
 decisions = _topic("decisions")
+#: Reviewers' decisions on held orders (fraud / legit), for models and the warehouse.
+labels = _topic("labels")
 
 # Rule versions (and later other live configuration) for every worker: one partition,
 # compacted, read in full by each worker.
@@ -41,6 +43,11 @@ COMPACTED = (control,)
 
 # Internal: validated events re-partitioned by what each agent keys its state on.
 orders_by_ip = _topic("orders-by-ip", internal=True)
+orders_by_device = _topic("orders-by-device", internal=True)
+orders_by_user = _topic("orders-by-user", internal=True)
+#: Orders keyed by SKU (price deviation) and by shop (night surge per shop and its SKUs).
+orders_by_sku = _topic("orders-by-sku", internal=True)
+orders_by_shop = _topic("orders-by-shop", internal=True)
 campaign_activity = _topic("campaign-activity", internal=True)
 campaign_live = _topic("campaign-live", internal=True)
 creative_live = _topic("creative-live", internal=True)
@@ -54,8 +61,13 @@ ALL = (
     deadletter,
     verdicts,
     decisions,
+    labels,
     control,
     orders_by_ip,
+    orders_by_device,
+    orders_by_user,
+    orders_by_sku,
+    orders_by_shop,
     campaign_activity,
     campaign_live,
     creative_live,
