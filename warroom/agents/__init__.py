@@ -10,6 +10,7 @@ from warroom.agents import (  # noqa: F401
     ingest_clicks,
     ingest_orders,
     ingest_payments,
+    queue_reviews,
     watch_ip_bursts,
     watch_payments,
 )
