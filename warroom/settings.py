@@ -6,6 +6,7 @@ Business thresholds are not settings; they live in the rulebook.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,11 @@ class Settings(BaseSettings):
         None, description="SQL store (SQLAlchemy URL); unset = SQLite in data_dir"
     )
     data_dir: Path = Field(Path(".warroom"), description="local state of the embedded mode")
+    actuator: Literal["simulated", "webhook"] = Field(
+        "simulated", description="how budget decisions reach the ad platform"
+    )
+    webhook_url: str | None = Field(None, description="the webhook actuator's endpoint")
+    webhook_secret: str | None = Field(None, description="HMAC key of the webhook actuator")
 
     def sql_url_or_default(self) -> str:
         return self.sql_url or f"sqlite:///{self.data_dir / 'warroom.db'}"

@@ -4,6 +4,7 @@ Importing this package registers every agent with the app.
 """
 
 from warroom.agents import (  # noqa: F401
+    apply_decisions,
     count_campaigns,
     evaluate_budgets,
     follow_control,
@@ -11,6 +12,10 @@ from warroom.agents import (  # noqa: F401
     ingest_orders,
     ingest_payments,
     queue_reviews,
+    watch_device_bursts,
     watch_ip_bursts,
+    watch_night_surges,
     watch_payments,
+    watch_prices,
+    watch_user_bursts,
 )

@@ -59,6 +59,7 @@ class BudgetDecision(BaseModel):
     window_end: datetime  # the minute (UTC) the metric windows end in
     decided_at: datetime
     reverts: str | None = None  # the key of the decision a revert undoes
+    requested_by: str | None = None  # who asked for it (a revert); None: the rule decided
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -78,7 +79,9 @@ class BudgetDecision(BaseModel):
         """
         head = self.action.upper() + (" (shadow)" if self.mode == "shadow" else "")
         what = "; ".join(p for p in (evidence(self.observed), self._change_text()) if p)
-        tail = f" | {self.result}: {self.reason}" if self.result in ("skipped", "failed") else ""
+        tail = {"skipped": f" | skipped: {self.reason}", "failed": f" | failed: {self.reason}"}.get(
+            self.result, " | applied" if self.result == "applied" else ""
+        )
         return (
             f"{head} {self.entity_kind} {self.entity_id} (shop {self.shop_id}): "
             f"{what or 'condition held'} | {self.rule_id} v{self.rule_version}{tail}"

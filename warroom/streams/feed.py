@@ -58,8 +58,9 @@ class Subscription:
 class FeedHub:
     """Keeps the most recent items and hands every new one to the matching subscribers.
 
-    Delivery upstream is at-least-once: a record whose idempotency ``key`` was among
-    the last ``dedupe`` keys is a redelivery and is shown once only.
+    Delivery upstream is at-least-once: a record whose idempotency ``key`` (and result:
+    a budget decision is shown when proposed and again when applied) was among the last
+    ``dedupe`` keys is a redelivery and is shown once only.
     """
 
     def __init__(self, recent: int = 500, queue_size: int = 1000, dedupe: int = 100_000) -> None:
@@ -88,7 +89,8 @@ class FeedHub:
         return False
 
     def publish(self, record: dict[str, Any]) -> None:
-        if self._is_repeat(record.get("key")):
+        key = record.get("key")
+        if self._is_repeat(None if key is None else f"{key}|{record.get('result', '')}"):
             self.duplicates += 1
             return
         item = FeedItem(
