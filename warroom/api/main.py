@@ -16,10 +16,12 @@ from warroom.api.routes import (
     campaigns,
     creatives,
     creators,
+    decisions,
     events,
     health,
     keys,
     products,
+    reviews,
     rules,
     shops,
     stream,
@@ -74,7 +76,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
     api.add_exception_handler(WarroomError, warroom_error)
     api.add_exception_handler(StaleVersion, stale_version)
     entities = (shops, products, creators, campaigns, creatives, audit)
-    for module in (events, stream, *entities, rules, keys, switches, health):
+    for module in (events, stream, *entities, decisions, rules, reviews, keys, switches, health):
         api.include_router(module.router)
 
     page = files("warroom.web").joinpath("index.html").read_text(encoding="utf-8")
