@@ -53,7 +53,9 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     rt = Runtime(
         settings, bootstrap, IngestProducer(bootstrap), store, OutboxRelay(store, bootstrap)
     )
-    feed_names = [topics.verdicts.get_topic_name(), topics.decisions.get_topic_name()]
+    feed_names = [
+        topic.get_topic_name() for topic in (topics.verdicts, topics.decisions, topics.labels)
+    ]
     tails = [
         TopicTail(bootstrap, feed_names, rt.feed.publish_envelope, backlog=rt.feed.recent.maxlen),
         TopicTail(
