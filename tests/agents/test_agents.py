@@ -88,6 +88,18 @@ def by_order(monkeypatch: pytest.MonkeyPatch) -> Sent:
 
 
 @pytest.fixture
+def by_risk_keys(monkeypatch: pytest.MonkeyPatch) -> dict[str, Sent]:
+    """The order topics keyed by device, user, SKU and shop (tested in test_watch_order_risks)."""
+    keyed = {
+        "device_id": topics.orders_by_device,
+        "user_id": topics.orders_by_user,
+        "sku": topics.orders_by_sku,
+        "shop_id": topics.orders_by_shop,
+    }
+    return {field: Sent(topic, monkeypatch) for field, topic in keyed.items()}
+
+
+@pytest.fixture
 def activity(monkeypatch: pytest.MonkeyPatch) -> Sent:
     return Sent(topics.campaign_activity, monkeypatch)
 
@@ -175,7 +187,7 @@ async def test_bad_messages_become_dead_letters_with_their_source_and_work_goes_
 
 
 async def test_good_orders_are_routed_by_ip_campaign_and_order_on_explicit_partitions(
-    deadletters: Sent, by_ip: Sent, activity: Sent, by_order: Sent
+    deadletters: Sent, by_ip: Sent, activity: Sent, by_order: Sent, by_risk_keys: dict[str, Sent]
 ) -> None:
     ips = ["203.0.113.102", "198.51.100.102", "192.0.2.102", "2001:db8::102"]
     orders = [order(ip, n) for n, ip in enumerate(ips * 2)]

@@ -11,9 +11,10 @@ from mode import Service
 
 from warroom.app import app
 from warroom.rules.rulebook import rulebook
-from warroom.schemas.control import EntityChanged, KillSwitch, RulePublished
+from warroom.schemas.control import AllowListChanged, EntityChanged, KillSwitch, RulePublished
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.allow_list import allow_list
 from warroom.streams.entities import budget_switch, entities
 from warroom.streams.tail import TopicTail
 
@@ -32,6 +33,10 @@ def apply_control(topic: str, raw: bytes) -> None:
     if kind == "entity":
         entities.apply(EntityChanged.model_validate_json(raw))
         stats.count("control.entities")
+        return
+    if kind == "allow":
+        allow_list.apply(AllowListChanged.model_validate_json(raw))
+        stats.count("control.allow_list")
         return
     message = RulePublished.model_validate_json(raw)
     if rulebook.apply(message):

@@ -10,13 +10,13 @@ from faust.types import StreamT
 
 from warroom.app import app
 from warroom.rules.risk import same_ip_burst
-from warroom.rules.risk.verdict import verdict_for
 from warroom.rules.rulebook import rulebook
 from warroom.schemas.decisions import Verdict
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.judging import order_verdict
 from warroom.streams.send import send_envelopes
 from warroom.streams.windows import SlidingLog
 
@@ -37,8 +37,7 @@ def judge(order: Order, now: datetime) -> Verdict | None:
     hit = same_ip_burst.same_ip_burst(
         order.ip, ts, ip_log.around(order.ip, ts, params.window_s), params
     )
-    hits = [(hit, rule)] if hit else []
-    return verdict_for(order, hits, rulebook.current("risk.thresholds"), now)
+    return order_verdict(order, [(hit, rule)] if hit else [], now)
 
 
 @app.agent(topics.orders_by_ip)

@@ -23,7 +23,9 @@ from warroom.schemas.events import Payment
 from warroom.schemas.internal import OrderOrPayment, OrderSeen
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.allow_list import allow_list
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.judging import payment_entities
 from warroom.streams.ledger import ParkingLot, Recent
 from warroom.streams.send import send_envelopes
 
@@ -44,6 +46,7 @@ def _live(rule_id: str) -> RuleVersion | None:
 
 
 def _verdict(payment: Payment, order: OrderSeen | None, hits: Hits, now: datetime) -> list[Verdict]:
+    hits = allow_list.standing(hits, payment_entities(payment, order), now.timestamp())
     verdict = payment_verdict_for(payment, order, hits, rulebook.current("risk.thresholds"), now)
     return [verdict] if verdict else []
 

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from warroom.rules.risk.suppression import AllowEntry
+
 NAMESPACE = "warroom.v1"
 
 
@@ -47,3 +49,13 @@ class KillSwitch(BaseModel):
     on: bool
     reason: str = ""
     by: str = ""
+
+
+class AllowListChanged(BaseModel):
+    """An allow-list entry or snooze was added (``entry``) or removed (``entry`` None)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: Literal["allow"] = "allow"
+    id: str
+    entry: AllowEntry | None

@@ -53,8 +53,18 @@ async def route_payments(payments: Sequence[Payment]) -> None:
     await send_envelopes(topics.payments_by_order, items, key=lambda i: i.order_id)
 
 
-async def route_orders(orders: Sequence[Order]) -> None:
+async def route_risk_orders(orders: Sequence[Order]) -> None:
+    """Orders re-keyed to each entity a risk rule keeps state on (no device: not routed there)."""
     await send_envelopes(topics.orders_by_ip, orders, key=lambda o: o.ip)
+    with_device = [o for o in orders if o.device_id is not None]
+    await send_envelopes(topics.orders_by_device, with_device, key=lambda o: str(o.device_id))
+    await send_envelopes(topics.orders_by_user, orders, key=lambda o: o.user_id)
+    await send_envelopes(topics.orders_by_sku, orders, key=lambda o: o.sku)
+    await send_envelopes(topics.orders_by_shop, orders, key=lambda o: o.shop_id)
+
+
+async def route_orders(orders: Sequence[Order]) -> None:
+    await route_risk_orders(orders)
     acts = [a for a in map(order_activity, orders) if a is not None]
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
     seen = [OrderOrPayment(order=OrderSeen.of(o)) for o in orders]

@@ -69,6 +69,16 @@ def local_slot(ts: float, tz: str | None, params: Params) -> str | None:
     return None if local is None else _slot(local, params)
 
 
+def slot_opened(slot: str, tz: str) -> float | None:
+    """Epoch seconds a slot opened, from its name (as ``local_slot`` gives it) and zone.
+
+    >>> slot_opened("2024-11-12T02:00", "Asia/Shanghai")
+    1731348000.0
+    """
+    zone = _zone(tz)
+    return None if zone is None else datetime.fromisoformat(slot).replace(tzinfo=zone).timestamp()
+
+
 def night_surge(ts: float, counts: SlotCounts, params: Params) -> Hit | None:
     """Judge an order placed at ``ts`` against its shop's (or SKU's) slot counts.
 

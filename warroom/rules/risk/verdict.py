@@ -48,7 +48,7 @@ def _scored(
 
 
 def _versions(hits: Sequence[tuple[Hit, RuleVersion]]) -> str:
-    return ",".join(f"{rule.rule_id}@{rule.version}" for _, rule in hits)
+    return ",".join(dict.fromkeys(f"{rule.rule_id}@{rule.version}" for _, rule in hits))
 
 
 def verdict_for(

@@ -1,0 +1,68 @@
+"""Count orders per shop and per SKU by minute and judge each night-slot order with the
+night-surge rule, in the shop's time zone (orders keyed by shop: its SKUs come along)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import cast
+
+from faust.types import StreamT
+
+from warroom.app import app
+from warroom.rules.risk import night_surge
+from warroom.schemas.decisions import Verdict
+from warroom.schemas.events import Order
+from warroom.settings import get_settings
+from warroom.streams import topics
+from warroom.streams.codecs import decode_trusted
+from warroom.streams.entities import entities
+from warroom.streams.judging import Hits, live_rule, order_verdict, send_verdicts
+from warroom.streams.ledger import Recent
+from warroom.streams.night import NightTally, Scope
+
+_s = get_settings()
+#: A shop the worker has not heard of is judged in the platform's default zone.
+DEFAULT_TZ = "Asia/Shanghai"
+#: Orders per shop and SKU by minute; in memory (warehouse baselines: issue 7).
+tally = NightTally()
+#: Order ids counted lately: a redelivered order is judged again but counted once.
+counted = Recent[bool](horizon_s=3600, max_items=1_000_000)
+
+
+def shop_zone(shop_id: str) -> str:
+    shop = entities.get("shop", shop_id)
+    return str((shop or {}).get("time_zone") or DEFAULT_TZ)
+
+
+def judge(order: Order, now: datetime) -> Verdict | None:
+    ts = order.ts.timestamp()
+    if counted.get(order.order_id) is None:
+        tally.add("shop", order.shop_id, ts, now=now.timestamp())
+        tally.add("sku", order.sku, ts, now=now.timestamp())
+        counted.put(order.order_id, ts, True, now=now.timestamp())
+    rule = live_rule(night_surge.RULE_ID)
+    params = None if rule is None else cast(night_surge.Params, rule.params)
+    tz = shop_zone(order.shop_id)
+    if rule is None or params is None or night_surge.local_slot(ts, tz, params) is None:
+        return None
+    hits: Hits = []
+    scopes: tuple[tuple[Scope, str], ...] = (("shop", order.shop_id), ("sku", order.sku))
+    for scope, key in scopes:
+        counts = tally.counts(scope, key, ts, tz, params)
+        if (hit := night_surge.night_surge(ts, counts, params)) is not None:
+            hits.append((hit, rule))
+    return order_verdict(order, hits, now)
+
+
+@app.agent(topics.orders_by_shop)
+async def watch_night_surges(stream: StreamT[bytes]) -> None:
+    last_expiry = time.monotonic()
+    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+        now = datetime.now(UTC)
+        orders = (o for raw in batch for o in decode_trusted(Order, raw))
+        await send_verdicts([v for o in orders if (v := judge(o, now))])
+        if time.monotonic() - last_expiry > _s.flush_interval_s:
+            tally.expire()
+            counted.expire()
+            last_expiry = time.monotonic()

@@ -1,0 +1,71 @@
+"""What every order-judging risk agent shares: the live version of a rule, the allow-list
+filter, the verdict, and its send."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from warroom.rules.base import Hit
+from warroom.rules.risk.verdict import verdict_for
+from warroom.rules.rulebook import RuleVersion, rulebook
+from warroom.schemas.decisions import Verdict
+from warroom.schemas.events import Order, Payment
+from warroom.schemas.internal import OrderSeen
+from warroom.streams import stats, topics
+from warroom.streams.allow_list import allow_list
+from warroom.streams.send import send_envelopes
+
+Hits = list[tuple[Hit, RuleVersion]]
+
+
+def live_rule(rule_id: str) -> RuleVersion | None:
+    """The rule's current version, or None while it is switched off."""
+    rule = rulebook.current(rule_id)
+    return None if rule.mode == "off" else rule
+
+
+def order_entities(order: Order) -> list[str]:
+    """Every entity of an order an allow-list entry may name.
+
+        >>> from warroom.schemas.events import Order, Payment
+    from warroom.schemas.internal import OrderSeen
+        >>> o = Order(event_id="e", ts="2024-11-11T00:00:00Z", order_id="o1", user_id="u1",
+        ...           ip="10.0.0.1", device_id="d1", shop_id="s1", sku="k1", quantity=1,
+        ...           unit_price="9.90", amount="9.90")
+        >>> order_entities(o)
+        ['order:o1', 'shop:s1', 'user:u1', 'ip:10.0.0.1', 'sku:k1', 'device:d1']
+    """
+    entities = [
+        f"order:{order.order_id}",
+        f"shop:{order.shop_id}",
+        f"user:{order.user_id}",
+        f"ip:{order.ip}",
+        f"sku:{order.sku}",
+    ]
+    if order.device_id is not None:
+        entities.append(f"device:{order.device_id}")
+    if order.campaign_id is not None:
+        entities.append(f"campaign:{order.campaign_id}")
+    return entities
+
+
+def payment_entities(payment: Payment, order: OrderSeen | None) -> list[str]:
+    """Every entity of a payment (and of its order, when known) an allow-list entry may name."""
+    entities = [f"order:{payment.order_id}", f"payment:{payment.payment_id}"]
+    if payment.card_hash is not None:
+        entities.append(f"card:{payment.card_hash}")
+    if order is not None:
+        entities += [f"shop:{order.shop_id}", f"user:{order.user_id}"]
+    return entities
+
+
+def order_verdict(order: Order, hits: Hits, now: datetime) -> Verdict | None:
+    """The verdict on ``order`` from the hits no allow-list entry silences (None: none)."""
+    standing = allow_list.standing(hits, order_entities(order), now.timestamp())
+    return verdict_for(order, standing, rulebook.current("risk.thresholds"), now)
+
+
+async def send_verdicts(verdicts: Sequence[Verdict]) -> None:
+    stats.count("verdicts", len(verdicts))
+    await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)

@@ -1,0 +1,69 @@
+"""Each SKU's running average unit price, kept from the stream, seeded from history.
+
+The seam for the warehouse (issue 7) is ``Seed``: a function giving a SKU's historical
+mean and count, asked once, the first time the SKU is seen. Until it exists the
+average starts from the stream alone (and the rule waits for ``min_samples``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import cast
+
+from warroom.rules.risk import price_deviation
+from warroom.rules.risk.price_stats import RunningMean
+from warroom.schemas.decisions import Verdict
+from warroom.schemas.events import Order
+from warroom.streams.judging import live_rule, order_verdict
+from warroom.streams.ledger import Recent
+
+#: Each new price weighs 1 / ~1000 of the average: it follows a price that drifts.
+DECAY = 0.999
+#: How long (event time) order ids are remembered, so a redelivery is not learned twice.
+SEEN_HORIZON_S = 3600
+Seed = Callable[[str], RunningMean | None]
+
+
+def no_history(sku: str) -> RunningMean | None:
+    """The seed until the warehouse baselines exist: nothing known."""
+    return None
+
+
+class SkuPrices:
+    """Per SKU, the average unit price of the orders before; judges each order against it.
+
+    A price that fires the rule is not learned: a run of fraudulent prices must not
+    drag the average toward itself. A redelivered order is judged again, learned once.
+    """
+
+    def __init__(self, seed: Seed = no_history, max_orders: int = 1_000_000) -> None:
+        self.seed = seed
+        self._means: dict[str, RunningMean] = {}
+        self._seen = Recent[bool](SEEN_HORIZON_S, max_orders)
+
+    def history(self, sku: str) -> RunningMean:
+        mean = self._means.get(sku)
+        if mean is None:
+            seeded = self.seed(sku)
+            mean = RunningMean(decay=DECAY) if seeded is None else seeded
+            self._means[sku] = mean
+        return mean
+
+    def judge(self, order: Order, now: datetime) -> Verdict | None:
+        rule = live_rule(price_deviation.RULE_ID)
+        history = self.history(order.sku)
+        hit = None
+        if rule is not None:
+            params = cast(price_deviation.Params, rule.params)
+            hit = price_deviation.price_deviation(order.sku, order.unit_price, history, params)
+        if hit is None and self._seen.get(order.order_id) is None:
+            self._means[order.sku] = history.add(float(order.unit_price))
+        self._seen.put(order.order_id, order.ts.timestamp(), True, now=now.timestamp())
+        return None if rule is None else order_verdict(order, [(hit, rule)] if hit else [], now)
+
+    def expire(self) -> None:
+        self._seen.expire()
+
+    def __len__(self) -> int:
+        return len(self._means)
