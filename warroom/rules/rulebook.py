@@ -28,6 +28,7 @@ class RuleVersion:
     mode: Mode
     params: RuleParams | BudgetBody
     scope: str | None = None
+    shop_id: str | None = None  # the one shop it judges; None: every shop
 
 
 def _default(rule_id: str, kind: str, mode: Mode) -> RuleVersion:
@@ -70,7 +71,7 @@ class Rulebook:
             return False
         mode, params = rule_kind(message.kind).parse(message.body)
         self._current[message.rule_id] = RuleVersion(
-            message.rule_id, message.version, mode, params, message.scope
+            message.rule_id, message.version, mode, params, message.scope, message.shop_id
         )
         return True
 

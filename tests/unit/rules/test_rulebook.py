@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from warroom.errors import VersionConflict
+from warroom.rules.budget.playbook import PLAYBOOK
 from warroom.rules.risk import same_ip_burst
 from warroom.rules.risk.scoring import Thresholds
 from warroom.rules.rulebook import Rulebook, RuleVersion
+from warroom.schemas.control import RulePublished
 
 BURST = same_ip_burst.RULE_ID
 
@@ -67,3 +71,24 @@ def test_publishing_to_one_rulebook_leaves_another_untouched() -> None:
     a.publish(burst(5))
 
     assert b.current(BURST).version == 1
+
+
+def test_a_shop_rule_reaches_the_worker_with_its_shop() -> None:
+    book = Rulebook()
+    body = PLAYBOOK["budget.fast_stop_no_orders"].body.model_dump(mode="json")
+    message = RulePublished(
+        rule_id="budget.mine",
+        version=1,
+        kind="condition",
+        family="budget",
+        scope="campaign",
+        shop_id="shop-7",
+        body=body,
+        published_at=datetime.now(UTC),
+        published_by="wk_buyer",
+    )
+
+    assert book.apply(message)
+    assert [(v.rule_id, v.shop_id) for v in book.budget_rules("campaign")] == [
+        ("budget.mine", "shop-7")
+    ]

@@ -2,7 +2,7 @@
 
 ``decide`` is None when there is nothing to decide: the rule is off, the entity is
 not active, the action does not fit the entity (pause: campaigns and creatives;
-scale: campaigns; copy: creatives) or the rule's scope, a scale lacks the budget or
+scale: campaigns; copy: creatives), the rule's scope or its shop, a scale lacks the budget or
 the cap, or the condition does not hold. Otherwise it is a ``BudgetDecision``:
 ``proposed`` when the rule enforces and every guardrail is clear, else ``skipped``
 with the first reason (a guardrail, ``cap_reached``, or ``shadow``).
@@ -49,7 +49,7 @@ CENT = Decimal("0.01")
 
 class RuleRef(BaseModel):
     """The published version of a budget rule that decides; ``scope``, when given, is the
-    one kind of entity it judges."""
+    one kind of entity it judges, ``shop_id`` the one shop."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -57,12 +57,19 @@ class RuleRef(BaseModel):
     version: int
     body: BudgetBody
     scope: EntityKind | None = None
+    shop_id: str | None = None
 
     @classmethod
     def of(cls, rule: RuleVersion, scope: EntityKind | None = None) -> RuleRef:
         if not isinstance(rule.params, BudgetBody):
             raise TypeError(f"{rule.rule_id} is not a budget rule")
-        return cls(id=rule.rule_id, version=rule.version, body=rule.params, scope=scope)
+        return cls(
+            id=rule.rule_id,
+            version=rule.version,
+            body=rule.params,
+            scope=scope,
+            shop_id=rule.shop_id,
+        )
 
 
 class EntityState(BaseModel):
@@ -176,7 +183,11 @@ def decide(
 
 def _fits(rule: RuleRef, entity: EntityState) -> bool:
     kinds = APPLIES_TO[rule.body.action.type]
-    return entity.kind in kinds and rule.scope in (None, entity.kind)
+    return (
+        entity.kind in kinds
+        and rule.scope in (None, entity.kind)
+        and rule.shop_id in (None, entity.shop_id)
+    )
 
 
 def _plan(

@@ -370,3 +370,16 @@ def test_the_record_round_trips_through_json() -> None:
     assert again.id == d.id
     assert again.with_result("applied").result == "applied"
     assert d.with_result("failed", "HTTP 503").line().endswith("| failed: HTTP 503")
+
+
+def test_a_shop_rule_judges_only_its_shop() -> None:
+    mine = rule().model_copy(update={"shop_id": "s1"})
+
+    assert decide(mine, campaign(), BURNING, History(), False, NOW) is not None
+    assert decide(mine, campaign(shop_id="s2"), BURNING, History(), False, NOW) is None
+
+
+def test_a_published_shop_rule_keeps_its_shop_on_the_worker() -> None:
+    version = RuleVersion("budget.mine", 2, "enforce", rule().body, "campaign", "s1")
+
+    assert RuleRef.of(version, "campaign").shop_id == "s1"
