@@ -32,6 +32,12 @@ def verdicts(monkeypatch: pytest.MonkeyPatch) -> Sent:
     return Sent(topics.verdicts, monkeypatch)
 
 
+@pytest.fixture(autouse=True)
+def by_payer(monkeypatch: pytest.MonkeyPatch) -> Sent:
+    """The payment attempts the agent re-keys by payer (judged by watch_payment_failures)."""
+    return Sent(topics.payments_by_payer, monkeypatch)
+
+
 def uid() -> str:
     return uuid.uuid4().hex[:8]
 
@@ -179,3 +185,30 @@ async def test_the_rule_mode_decides_whether_and_how_a_hit_counts(
     for verdict in found:
         assert verdict["mode"] == "shadow" and verdict["hits"][0]["rule_version"] == 2
     assert oid not in {p.order_id for p in watch_payments.parked.payments()}
+
+
+async def test_attempts_go_out_keyed_by_card_and_by_the_orders_user(by_payer: Sent) -> None:
+    known, later = f"o-{uid()}", f"o-{uid()}"
+    first = paid(known, status="failed", card_hash="h1")
+    early = paid(later, status="failed", card_hash="h2")
+    async with watch_payments_agent.test_context() as agent:
+        await agent.put(encode_envelope([seen(known), pay(first), pay(early)]))
+        await agent.put(encode_envelope([seen(later)]))
+        await by_payer.wait_for(
+            lambda a: a["payment"]["order_id"] == later and a["payer"] == "user"
+        )
+
+    keyed = sorted((a["payer"], a["key"], a["payment"]["order_id"]) for a in by_payer.records)
+    assert keyed == sorted(
+        [
+            ("card", "h1", known),
+            ("user", "u-1", known),
+            ("card", "h2", later),
+            ("user", "u-1", later),
+        ]
+    )
+    for partition, envelope in by_payer.messages:
+        keys = {
+            partition_for(f"{a['payer']}:{a['key']}", get_settings().partitions) for a in envelope
+        }
+        assert keys == {partition}

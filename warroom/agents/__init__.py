@@ -15,6 +15,7 @@ from warroom.agents import (  # noqa: F401
     watch_device_bursts,
     watch_ip_bursts,
     watch_night_surges,
+    watch_payment_failures,
     watch_payments,
     watch_prices,
     watch_user_bursts,

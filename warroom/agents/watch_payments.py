@@ -27,6 +27,7 @@ from warroom.streams.allow_list import allow_list
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import payment_entities
 from warroom.streams.ledger import ParkingLot, Recent
+from warroom.streams.payers import payer_attempts
 from warroom.streams.send import send_envelopes
 
 _s = get_settings()
@@ -76,6 +77,7 @@ def duplicate(payment: Payment, now: datetime) -> Hits:
 def judge_payment(payment: Payment, now: datetime) -> list[Verdict]:
     hits = duplicate(payment, now)
     order = orders.get(payment.order_id)
+    payer_attempts.note(payment, order)
     if order is not None:
         hits += mismatch(payment, order)
     elif not parked.park(payment):
@@ -87,6 +89,8 @@ def judge_order(order: OrderSeen, now: datetime) -> list[Verdict]:
     """Remember the order; judge the payments that were waiting for it."""
     orders.put(order.order_id, order.ts, order, now=now.timestamp())
     released = parked.release(order.order_id)
+    for payment in released:
+        payer_attempts.note(payment, order, card=False)  # noted by card when it came
     return [v for p in released for v in _verdict(p, order, mismatch(p, order), now)]
 
 
@@ -121,6 +125,7 @@ async def watch_payments(stream: StreamT[bytes]) -> None:
         now = datetime.now(UTC)
         items = (item for raw in batch for item in decode_trusted(OrderOrPayment, raw))
         await _send([v for item in items for v in judge(item, now)])
+        await payer_attempts.flush()
 
 
 @app.timer(_s.flush_interval_s)

@@ -53,6 +53,8 @@ campaign_live = _topic("campaign-live", internal=True)
 creative_live = _topic("creative-live", internal=True)
 #: Orders (compact) and payments keyed by order id: an order and its payments co-partitioned.
 payments_by_order = _topic("payments-by-order", internal=True)
+#: Payment attempts keyed by payer ("user:u1", "card:h9f"), from the payment agent.
+payments_by_payer = _topic("payments-by-payer", internal=True)
 
 ALL = (
     clicks,
@@ -72,6 +74,7 @@ ALL = (
     campaign_live,
     creative_live,
     payments_by_order,
+    payments_by_payer,
 )
 
 

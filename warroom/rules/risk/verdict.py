@@ -88,11 +88,13 @@ def payment_verdict_for(
     hits: Sequence[tuple[Hit, RuleVersion]],
     thresholds: RuleVersion,
     now: datetime,
+    via: str | None = None,
 ) -> Verdict | None:
     """The verdict on the order ``payment`` pays, judged by the payment rules; None when
     no rule fired. ``order`` is None when the order is unknown (shop ``unknown``).
 
-    The key names the payment, so a redelivered payment gives the same verdict.
+    The key names the payment (and ``via``, the entity it was judged under when one
+    payment is judged on several), so a redelivered payment gives the same verdict.
     """
     if not hits:
         return None
@@ -100,8 +102,10 @@ def payment_verdict_for(
     entities = [f"order:{payment.order_id}", f"payment:{payment.payment_id}"]
     if order is not None:
         entities += [f"shop:{order.shop_id}", f"user:{order.user_id}"]
+    if via is not None and via not in entities:
+        entities.append(via)
     return Verdict(
-        key=f"{payment.payment_id}|{_versions(hits)}",
+        key="|".join(p for p in (payment.payment_id, via, _versions(hits)) if p),
         order_id=payment.order_id,
         shop_id=order.shop_id if order is not None else UNKNOWN_SHOP,
         outcome=result,

@@ -1,0 +1,58 @@
+"""Keep a sliding log of failed payments per payer (user or card hash) and judge each
+attempt with the repeated-failures rule: a run of failures, or a success right after one
+(card testing)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import cast
+
+from faust.types import StreamT
+
+from warroom.app import app
+from warroom.rules.risk import payment_failures
+from warroom.rules.risk.verdict import payment_verdict_for
+from warroom.rules.rulebook import rulebook
+from warroom.schemas.decisions import Verdict
+from warroom.schemas.payer import PayerAttempt
+from warroom.settings import get_settings
+from warroom.streams import topics
+from warroom.streams.allow_list import allow_list
+from warroom.streams.codecs import decode_trusted
+from warroom.streams.judging import live_rule, payment_entities, send_verdicts
+from warroom.streams.windows import SlidingLog
+
+_s = get_settings()
+#: Failed payments per payer ("user:u1", "card:h9f"); in memory, as the IP log.
+failures = SlidingLog(horizon_s=payment_failures.Params().window_s, lateness_s=300)
+
+
+def judge(attempt: PayerAttempt, now: datetime) -> Verdict | None:
+    payment, ts = attempt.payment, attempt.payment.ts.timestamp()
+    if payment.status == "failed":
+        failures.add(attempt.entity, ts, payment.payment_id, now=now.timestamp())
+    rule = live_rule(payment_failures.RULE_ID)
+    if rule is None:
+        return None
+    params = cast(payment_failures.Params, rule.params)
+    log = failures.around(attempt.entity, ts, params.window_s)
+    hit = payment_failures.payment_failures(attempt.payer, attempt.key, ts, log, params)
+    entities = [*payment_entities(payment, attempt.order), attempt.entity]
+    hits = allow_list.standing([(hit, rule)] if hit else [], entities, now.timestamp())
+    thresholds = rulebook.current("risk.thresholds")
+    return payment_verdict_for(payment, attempt.order, hits, thresholds, now, via=attempt.entity)
+
+
+@app.agent(topics.payments_by_payer)
+async def watch_payment_failures(stream: StreamT[bytes]) -> None:
+    last_expiry = time.monotonic()
+    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+        now = datetime.now(UTC)
+        attempts = (a for raw in batch for a in decode_trusted(PayerAttempt, raw))
+        await send_verdicts([v for a in attempts if (v := judge(a, now))])
+        if time.monotonic() - last_expiry > _s.flush_interval_s:
+            params = rulebook.current(payment_failures.RULE_ID).params
+            failures.horizon_s = cast(payment_failures.Params, params).window_s
+            failures.expire()
+            last_expiry = time.monotonic()
