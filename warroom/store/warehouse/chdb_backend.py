@@ -1,0 +1,111 @@
+"""The embedded backend: chdb (ClickHouse in this process) on a data directory.
+
+chdb lets one process open one data path, and only one: in the embedded mode the
+worker process owns it (its sinks write, its API reads). A second process on the
+same path gets ``WarehouseUnavailable``; several workers need the server backend.
+
+Inserts go in as one Arrow stream per batch, typed by the table's own columns
+(``DESCRIBE TABLE``, cached), so no type is guessed from Python values. Queries come
+back as JSONCompact and are converted by the column types it names.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from warroom.store.warehouse.base import (
+    Columns,
+    Params,
+    Row,
+    Warehouse,
+    WarehouseError,
+    WarehouseUnavailable,
+    row_count,
+)
+from warroom.store.warehouse.chdb_types import arrow_type, converter
+from warroom.store.warehouse.params import render
+
+_SESSION = (
+    "SET output_format_json_quote_decimals = 1",
+    "SET output_format_json_quote_64bit_integers = 1",
+)
+
+
+class ChdbWarehouse(Warehouse):
+    """ClickHouse in process, data kept under ``path``."""
+
+    backend = "chdb"
+
+    def __init__(self, path: Path, database: str) -> None:
+        import chdb  # heavy (~0.4 s): only when the embedded warehouse is used
+
+        super().__init__(database)
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._schemas: dict[str, pa.Schema] = {}
+        try:
+            self._conn = chdb.connect(str(path))
+        except RuntimeError as exc:
+            raise WarehouseUnavailable(f"chdb cannot open {path}: {exc}") from None
+        for sql in (f"CREATE DATABASE IF NOT EXISTS {database}", f"USE {database}", *_SESSION):
+            self._run(sql)
+
+    def _run(self, sql: str, fmt: str = "CSV") -> Any:
+        try:
+            with self._lock:
+                return self._conn.query(sql, fmt)
+        except RuntimeError as exc:  # chdb.ChdbError derives from RuntimeError
+            raise WarehouseError(str(exc)) from None
+
+    def execute(self, sql: str, params: Params | None = None) -> None:
+        self._run(render(sql, params))
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        result = self._run(render(sql, params), "JSONCompact")
+        raw = result.bytes()
+        if not raw:
+            return []
+        body = orjson.loads(raw)
+        convert = [converter(column["type"]) for column in body["meta"]]
+        return [tuple(c(v) for c, v in zip(convert, row, strict=True)) for row in body["data"]]
+
+    def insert(self, table: str, columns: Columns) -> int:
+        rows = row_count(columns)
+        if rows == 0:
+            return 0
+        schema = self._schema(table, list(columns))
+        batch = pa.table({name: columns[name] for name in schema.names}, schema=schema)
+        sink = io.BytesIO()
+        with pa.ipc.new_stream(sink, schema) as writer:
+            writer.write_table(batch)
+        names = ", ".join(schema.names)
+        try:
+            with self._lock:
+                inserter = self._conn.send_insert(f"INSERT INTO {table} ({names})", "ArrowStream")
+                inserter.append(sink.getvalue())
+                inserter.finish()
+        except RuntimeError as exc:
+            raise WarehouseError(f"insert into {table}: {exc}") from None
+        return rows
+
+    def _schema(self, table: str, names: list[str]) -> pa.Schema:
+        key = f"{table}:{','.join(names)}"
+        if key not in self._schemas:
+            types: dict[str, str] = {r[0]: r[1] for r in self.query(f"DESCRIBE TABLE {table}")}
+            missing = [n for n in names if n not in types]
+            if missing:
+                raise WarehouseError(f"{table} has no column(s) {missing}")
+            self._schemas[key] = pa.schema([(n, arrow_type(types[n])) for n in names])
+        return self._schemas[key]
+
+    def close(self) -> None:
+        super().close()
+        with self._lock:
+            self._conn.close()
