@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         description="an admin API key (wk_<id>.<secret>) supplied by the operator",
     )
     clickhouse_dsn: str | None = Field(None, description="ClickHouse server; unset = chdb")
+    warehouse_database: str = Field(
+        "warroom", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="ClickHouse database"
+    )
+    warehouse_sink: bool = Field(True, description="run the warehouse sinks in the worker")
+    sink_flush_rows: int = Field(20_000, ge=1, le=1_000_000, description="rows per insert, max")
+    sink_flush_s: float = Field(1.0, gt=0, le=60, description="max age of a buffered row")
     sql_url: str | None = Field(
         None, description="SQL store (SQLAlchemy URL); unset = SQLite in data_dir"
     )
