@@ -210,6 +210,23 @@ def test_two_reviewers_deciding_at_once_one_wins_the_other_gets_a_conflict(store
         assert sorted(m.key for m in labels) == sorted(orders)
 
 
+def test_two_workers_queueing_the_same_orders_at_once_lose_nothing(store: Store) -> None:
+    orders = [oid() for _ in range(40)]
+    batches = [
+        [verdict(o, "review", (MISMATCH,), shop="unknown") for o in orders],
+        [verdict(o, "hold", (BURST,)) for o in orders],
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda batch: queued(store, *batch), batches))
+
+    with store.session() as session:
+        rows, count = search(session, ReviewFilter(rule_id=MISMATCH), (100, 0))
+    assert count == len(orders)
+    assert {(r.outcome, r.shop_id, tuple(r.rules)) for r in rows} == {
+        ("hold", "shop-1", (MISMATCH, BURST))
+    }
+
+
 def test_the_queue_reads_open_orders_oldest_first_filtered_scoped_and_paged(store: Store) -> None:
     old, mid, new = oid(), oid(), oid()
     other, decided = oid(), oid()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,8 @@ from warroom.store.models import Review, ReviewRule
 #: Outcomes that queue an order, lowest first; approve and decline need nobody.
 RANK = {"review": 1, "hold": 2}
 ATTEMPTS = 5
+#: Order ids per SELECT ... IN (bounded by the databases' parameter limits).
+CHUNK = 500
 
 
 def utc(value: datetime) -> datetime:
@@ -64,6 +66,10 @@ class Entry:
             lead, shop_id=shop, rules=rules, queued_at=min(self.queued_at, other.queued_at)
         )
 
+    def row(self) -> dict[str, Any]:
+        """The values of a new, open row."""
+        return {"order_id": self.order_id, "status": "open", "version": 1, **self.values()}
+
     def values(self) -> dict[str, Any]:
         return {
             "shop_id": self.shop_id,
@@ -75,51 +81,69 @@ class Entry:
         }
 
 
-def _insert_ignore(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
-    """INSERT unless the primary key exists; whether a row was added."""
+def _insert_new(
+    session: Session, model: type[Review | ReviewRule], rows: list[dict[str, Any]]
+) -> set[str]:
+    """INSERT the ``rows`` whose primary key is new (one statement, executed for many
+    rows); the order ids added."""
+    if not rows:
+        return set()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).values(**values).on_conflict_do_nothing()
-    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    stmt = dialect.insert(model).on_conflict_do_nothing().returning(model.order_id)
+    return set(session.scalars(stmt, rows))
 
 
-def _write(session: Session, entry: Entry) -> bool:
-    """Queue or update one order; whether anything changed."""
+def _existing(session: Session, order_ids: list[str]) -> dict[str, Review]:
+    rows: dict[str, Review] = {}
+    for start in range(0, len(order_ids), CHUNK):
+        stmt = select(Review).where(Review.order_id.in_(order_ids[start : start + CHUNK]))
+        found = session.scalars(stmt.execution_options(populate_existing=True))
+        rows.update((r.order_id, r) for r in found)
+    return rows
+
+
+def _merge(session: Session, entry: Entry, row: Review | None) -> bool:
+    """Merge ``entry`` into its order's row while it is open; whether anything changed."""
     for _ in range(ATTEMPTS):
-        row = session.get(Review, entry.order_id, populate_existing=True)
         if row is None:
-            fresh = {"order_id": entry.order_id, "status": "open", "version": 1}
-            if _insert_ignore(session, Review, fresh | entry.values()):
+            if _insert_new(session, Review, [entry.row()]):
                 return True
-            continue  # queued concurrently: merge into that row
-        if row.status != "open":
+        elif row.status != "open":
             return False
-        merged = Entry.of_row(row).merge(entry)
-        if merged == Entry.of_row(row):
-            return False
-        stmt = (
-            update(Review)
-            .where(Review.order_id == row.order_id, Review.version == row.version)
-            .values(**merged.values(), version=row.version + 1)
-        )
-        if session.execute(stmt).rowcount:  # type: ignore[attr-defined]
-            return True
+        else:
+            merged = Entry.of_row(row).merge(entry)
+            if merged == Entry.of_row(row):
+                return False
+            stmt = (
+                update(Review)
+                .where(Review.order_id == row.order_id, Review.version == row.version)
+                .values(**merged.values(), version=row.version + 1)
+            )
+            if session.execute(stmt).rowcount:  # type: ignore[attr-defined]
+                return True
+        row = session.get(Review, entry.order_id, populate_existing=True)  # changed meanwhile
     raise Conflict(f"order {entry.order_id!r} kept changing while it was queued")
 
 
-def queue(session: Session, verdicts: Iterable[Verdict]) -> int:
-    """Queue the enforced review and hold verdicts; returns how many orders changed."""
+def _wanted(verdicts: Iterable[Verdict]) -> dict[str, Entry]:
+    """The enforced review and hold verdicts, merged per order."""
     wanted: dict[str, Entry] = {}
     for v in verdicts:
         if v.mode == "enforce" and v.outcome in RANK:
             entry = Entry.of_verdict(v)
             seen = wanted.get(v.order_id)
             wanted[v.order_id] = seen.merge(entry) if seen else entry
-    changed = 0
-    for entry in wanted.values():
-        if _write(session, entry):
-            changed += 1
-            for rule_id in entry.rules:
-                _insert_ignore(
-                    session, ReviewRule, {"order_id": entry.order_id, "rule_id": rule_id}
-                )
-    return changed
+    return wanted
+
+
+def queue(session: Session, verdicts: Iterable[Verdict]) -> int:
+    """Queue the enforced review and hold verdicts; returns how many orders changed.
+    New orders go in with one statement; known open ones are merged one by one."""
+    wanted = dict(sorted(_wanted(verdicts).items()))  # one lock order for every writer
+    existing = _existing(session, list(wanted))
+    fresh = [e.row() for order_id, e in wanted.items() if order_id not in existing]
+    added = _insert_new(session, Review, fresh)
+    changed = [e for o, e in wanted.items() if o in added or _merge(session, e, existing.get(o))]
+    pairs = [{"order_id": e.order_id, "rule_id": rule} for e in changed for rule in e.rules]
+    _insert_new(session, ReviewRule, pairs)
+    return len(changed)
