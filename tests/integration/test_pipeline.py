@@ -35,9 +35,9 @@ def order(
         "event_id": f"e-{oid}",
         "ts": ts.isoformat(),
         "order_id": oid,
-        "user_id": f"u{n}",
+        "user_id": f"u-{oid}",  # one order per user and device: only the IP bursts
         "ip": ip,
-        "device_id": f"d{n}",
+        "device_id": f"d-{oid}",
         "shop_id": "shop-1",
         "sku": "SKU-101",
         "quantity": 1,

@@ -23,7 +23,10 @@ class PayerAttempts:
         if payment.status == "pending":
             return
         if card and payment.card_hash is not None:
-            self.pending.append(PayerAttempt(payer="card", key=payment.card_hash, payment=payment))
+            card_attempt = PayerAttempt(
+                payer="card", key=payment.card_hash, payment=payment, order=order
+            )
+            self.pending.append(card_attempt)
         if user and order is not None:
             self.pending.append(
                 PayerAttempt(payer="user", key=order.user_id, payment=payment, order=order)

@@ -68,6 +68,9 @@ def verdict_for(
         f"user:{order.user_id}",
         f"ip:{order.ip}",
     ] + ([f"campaign:{order.campaign_id}"] if order.campaign_id else [])
+    for hit, _ in hits:  # the entities the rules fired on (device, SKU) are filterable too
+        if hit.entity not in entities:
+            entities.append(hit.entity)
     return Verdict(
         key=f"{order.order_id}|{_versions(hits)}",
         order_id=order.order_id,
