@@ -33,17 +33,21 @@ def kafka(settings: Settings) -> Iterator[Settings]:
 
 def demo_setup(settings: Settings, seed: int) -> dict[str, str]:
     """The demo's store: the simulated world's shops, products and campaigns (so that the
-    budget rules have campaigns to judge), and one fresh key per role, printed."""
+    budget rules have campaigns to judge), the playbook's rules in enforce mode (the ad
+    platform is the simulator's), and one fresh key per role, printed."""
     import random
 
     from warroom.api.runtime import open_store
     from warroom.sim.seed import seed_store
     from warroom.sim.world import build_world
     from warroom.store.keys import ROLES, create_key
+    from warroom.store.rulebook import enforce_playbook
+    from warroom.streams.names import topic_name
 
     store = open_store(settings)
     with store.session() as session:
         seed_store(session, build_world(random.Random(seed)))
+        enforce_playbook(session, "demo", topic_name("control"))
         keys = {r: create_key(session, f"demo {r}", r, None, "demo")[1] for r in ROLES}
     store.dispose()
     return keys

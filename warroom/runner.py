@@ -72,17 +72,21 @@ class Console(Service):
     async def _print_feed(self) -> None:
         from warroom.schemas.budget import BudgetDecision
         from warroom.schemas.decisions import Verdict
+        from warroom.schemas.reviews import ReviewLabel
         from warroom.streams.feed import Filter
 
-        kinds: dict[str, type[Verdict] | type[BudgetDecision]] = {
+        kinds: dict[str, type[Verdict] | type[BudgetDecision] | type[ReviewLabel]] = {
             "verdict": Verdict,
             "decision": BudgetDecision,
+            "review": ReviewLabel,
         }
 
         feed = self.api.state.runtime.feed  # type: ignore[attr-defined]
         with feed.subscribe(Filter()) as sub:
             while not self.should_stop:
                 item = await sub.queue.get()
+                if item.record.get("result") == "proposed":
+                    continue  # its outcome (applied, skipped, failed) follows
                 model = kinds.get(item.kind)
                 line = model.model_validate(item.record).line() if model else item.data.decode()
                 print(line, flush=True)

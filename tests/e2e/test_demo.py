@@ -1,9 +1,10 @@
 """``warroom demo`` as a user runs it: nothing configured, verdicts within 15 seconds,
-budget decisions (pause, copy) within a minute, Ctrl-C stops everything and leaves no
-process or port behind."""
+budget actions applied within a minute (the burner paused stops spending, a winner
+scaled), Ctrl-C stops everything and leaves no process or port behind."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import queue
 import re
@@ -14,7 +15,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from tests.sse import reading
@@ -62,6 +65,11 @@ def seen_or_next(
     return next_match(out, pattern, timeout)
 
 
+def impressions_of(live: dict[str, Any]) -> int:
+    """The campaign's impressions counted so far (every minute of its live snapshot)."""
+    return sum(int(m["impressions"]) for m in live["minutes"])
+
+
 def children(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -106,24 +114,40 @@ async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
         assert on_feed["hits"][0]["rule_id"] == "risk.same_ip_burst"
         assert on_feed["outcome"] == "hold"
 
-        # the playbook's budget rules judge the simulated campaigns, in shadow: the money
-        # burner (true ROI 0) is to be paused, winners to be scaled
+        # the playbook's budget rules act on the simulated ad platform: the money burner
+        # (true ROI 0) is paused within a minute and stops spending; winners are scaled
         pause = next_match(
             out,
+            re.compile(r"^PAUSE campaign (88\d9) .*budget\.fast_stop_\w+ v2 \| applied$"),
+            timeout=60,
+        )
+        burner = pause.group(1)
+        assert burner in {"8809", "8819", "8829"}
+        bearer = {"authorization": f"Bearer {viewer}"}
+        async with httpx.AsyncClient(base_url=url, headers=bearer) as client:
+            assert (await client.get(f"/v1/campaigns/{burner}")).json()["status"] == "paused"
+            await asyncio.sleep(3)  # events sent before the pause drain
+            before = (await client.get(f"/v1/campaigns/{burner}/live")).json()
+            await asyncio.sleep(4)
+            after = (await client.get(f"/v1/campaigns/{burner}/live")).json()
+        assert impressions_of(after) == impressions_of(before) > 0  # the loop is closed
+        scale = seen_or_next(
+            log,
+            out,
             re.compile(
-                r"^PAUSE \(shadow\) campaign (88\d9) .*"
-                r"budget\.fast_stop_\w+ v1"
+                r"^SCALE campaign (88\d\d) .*budget ¥3,000\.00 → ¥3,600\.00 "
+                r"\| budget\.fast_scale_winners v2 \| applied$"
             ),
             timeout=60,
         )
-        assert pause.group(1) in {"8809", "8819", "8829"}
-        # and the winning creatives of the seeded campaigns are to be copied
+        assert scale.group(1) not in {"8809", "8819", "8829"}  # never the burner
+        # winning creatives are judged for a copy (applied once they have spent ¥100)
         copy = seen_or_next(
             log,
             out,
             re.compile(
-                r"^COPY \(shadow\) creative (cr-88\d\d-\d) .*ROI [\d.]+ in 60 min.* "
-                r"copy into campaign cp-\w+ .*budget\.fast_copy_winners v1"
+                r"^COPY creative (cr-88\d\d-\d) .*ROI [\d.]+ in 60 min.* "
+                r"copy into campaign cp-\w+ .*budget\.fast_copy_winners v2 \| (applied|skipped)"
             ),
             timeout=60,
         )

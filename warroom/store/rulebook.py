@@ -239,3 +239,24 @@ def ensure_playbook(session: Session, control_topic: str) -> list[str]:
             )
             created.append(body["id"])
     return created
+
+
+def enforce_playbook(session: Session, actor: str, control_topic: str) -> list[str]:
+    """Publish the playbook's rules that are still in shadow in enforce mode (the demo's
+    setup: its ad platform is simulated, so the loop closes); the rules switched."""
+    switched = []
+    for rule_id in playbook.PLAYBOOK:
+        rule = session.get(Rule, rule_id)
+        if rule is None or rule.draft.get("mode") != "shadow":
+            continue
+        update_draft(session, actor, rule_id, None, {**rule.draft, "mode": "enforce"}, None)
+        publish(
+            session,
+            actor,
+            rule_id,
+            None,
+            "enforce: the demo's platform is simulated",
+            control_topic,
+        )
+        switched.append(rule_id)
+    return switched

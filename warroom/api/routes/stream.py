@@ -14,7 +14,7 @@ from warroom.streams.feed import FeedHub, Filter
 
 router = APIRouter(tags=["feed"])
 
-KINDS = frozenset({"verdict", "decision"})
+KINDS = frozenset({"verdict", "decision", "review"})
 KEEPALIVE_S = 15.0
 
 
