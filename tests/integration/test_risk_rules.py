@@ -192,3 +192,25 @@ async def test_a_surge_of_orders_in_the_night_slot_is_caught_against_the_span_be
     assert {h["observed"]["baseline"] for h in hits} == {2.0}  # the 10 minutes before
     assert {h["rule_version"] for h in hits} == {night_now["version"]}
     assert {v["mode"] for v in verdicts} == {"enforce"}
+
+
+async def test_an_allow_listed_device_gets_no_burst_hit_once_the_api_says_so(
+    server: Server,
+) -> None:
+    shop, listed, other = f"shop-{uid()}", f"dev-{uid()}", f"dev-{uid()}"
+    async with httpx.AsyncClient(base_url=server.url, headers=ADMIN) as client:
+        entry = {"rule_id": "risk.same_device_burst", "entity": f"device:{listed}"}
+        added = await client.post("/v1/allow-list", json={**entry, "reason": "shop's own kiosk"})
+        assert added.status_code == 201, added.text
+    await asyncio.sleep(1.5)  # an entry reaches every worker within a second
+    bursts = [
+        order(f"10.60.{k}.{n}", n, seconds_ago=20 - n, shop_id=shop, device_id=device)
+        for k, device in enumerate((listed, other))
+        for n in range(7)
+    ]
+    verdicts = await verdicts_of_shop(
+        server, shop, [("orders", bursts)], hit_of("risk.same_device_burst", f"device:{other}")
+    )
+
+    devices = {h["entity"] for v in verdicts for h in v["hits"]}
+    assert devices == {f"device:{other}"}

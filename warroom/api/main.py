@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from warroom import __version__
 from warroom.api.problems import stale_version
 from warroom.api.routes import (
+    allow_list,
     audit,
     campaigns,
     creatives,
@@ -76,7 +77,18 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
     api.add_exception_handler(WarroomError, warroom_error)
     api.add_exception_handler(StaleVersion, stale_version)
     entities = (shops, products, creators, campaigns, creatives, audit)
-    for module in (events, stream, *entities, decisions, rules, reviews, keys, switches, health):
+    for module in (
+        events,
+        stream,
+        *entities,
+        decisions,
+        rules,
+        allow_list,
+        reviews,
+        keys,
+        switches,
+        health,
+    ):
         api.include_router(module.router)
 
     page = files("warroom.web").joinpath("index.html").read_text(encoding="utf-8")

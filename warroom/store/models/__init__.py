@@ -1,5 +1,6 @@
 """Every table of the SQL store; importing this package registers them on ``Base.metadata``."""
 
+from warroom.store.models.allow_list import AllowListEntry
 from warroom.store.models.audit import AuditEntry
 from warroom.store.models.commerce import Campaign, Creative, Creator, Product, Shop
 from warroom.store.models.decisions import DecisionRecord
@@ -9,6 +10,7 @@ from warroom.store.models.reviews import Review, ReviewRule
 from warroom.store.models.rules import Rule, RuleVersion
 
 __all__ = [
+    "AllowListEntry",
     "ApiKey",
     "AuditEntry",
     "Campaign",
