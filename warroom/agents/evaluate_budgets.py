@@ -1,10 +1,11 @@
-"""Judge every counted campaign and creative with the live budget rules, on a wall-clock
-timer (so "spend with no orders" fires even when no order ever comes), and emit each
-decision once. A creative is also judged on ``ctr_rank_pct``, its CTR's rank among the
-counted creatives of its campaign.
+"""Judge the counted campaigns and creatives with the live budget rules and emit each
+decision once: those with new activity a moment after it is counted (every
+``evaluate_interval_s``), and every one of them on a wall-clock timer (so "spend with no
+orders" fires even when no order ever comes). A creative is also judged on
+``ctr_rank_pct``, its CTR's rank among the counted creatives of its campaign.
 
-Decisions go to the decisions topic and the live feed. There is no actuator yet: an
-enforce-mode decision is ``proposed``, nothing is applied (issue 4's next step).
+Decisions go to the decisions topic and the live feed; the actuator (``apply_decisions``)
+applies the enforce-mode ones that are ``proposed``.
 """
 
 from __future__ import annotations
@@ -76,11 +77,13 @@ def judged(
     return out
 
 
-def evaluate_campaigns(now: float) -> list[BudgetDecision]:
-    """The new decisions of every campaign rule on every counted campaign at ``now``."""
+def evaluate_campaigns(now: float, only: set[str] | None = None) -> list[BudgetDecision]:
+    """The new decisions of every campaign rule on every counted campaign (or those in
+    ``only``) at ``now``."""
     rules = [RuleRef.of(v, "campaign") for v in rulebook.budget_rules("campaign")]
     out: list[BudgetDecision] = []
-    for campaign_id in counters.campaigns() if rules else []:
+    campaigns = counters.campaigns() if only is None else sorted(only)
+    for campaign_id in campaigns if rules else []:
         minutes = counters.minutes(campaign_id)
         entity = campaign_state(campaign_id, minutes)
         if entity is not None:
@@ -91,12 +94,15 @@ def evaluate_campaigns(now: float) -> list[BudgetDecision]:
     return out
 
 
-def evaluate_creatives(now: float) -> list[BudgetDecision]:
-    """The new decisions of every creative rule on every counted creative at ``now``, with
-    the feature ``ctr_rank_pct`` (CTR over the last hour among the campaign's creatives)."""
+def evaluate_creatives(now: float, only: set[str] | None = None) -> list[BudgetDecision]:
+    """The new decisions of every creative rule on every counted creative (or those of the
+    campaigns in ``only``) at ``now``, with the feature ``ctr_rank_pct`` (CTR over the
+    last hour among the campaign's creatives)."""
     rules = [RuleRef.of(v, "creative") for v in rulebook.budget_rules("creative")]
     out: list[BudgetDecision] = []
-    for creative_ids in creatives.by_campaign().values() if rules else []:
+    groups = creatives.by_campaign()
+    wanted = groups if only is None else {c: groups[c] for c in sorted(only) if c in groups}
+    for creative_ids in wanted.values() if rules else []:
         minutes = {c: creatives.minutes(c) for c in creative_ids}
         ctrs = {c: window_totals(m, now, RANK_MINUTES)["ctr"] for c, m in minutes.items()}
         for creative_id, mins in minutes.items():
@@ -111,13 +117,25 @@ def evaluate_creatives(now: float) -> list[BudgetDecision]:
     return out
 
 
-def evaluate(now: float) -> list[BudgetDecision]:
-    """The new decisions on every counted campaign and creative at ``now``."""
-    return evaluate_campaigns(now) + evaluate_creatives(now)
+def evaluate(now: float, only: set[str] | None = None) -> list[BudgetDecision]:
+    """The new decisions on every counted campaign and creative (or those of the
+    campaigns in ``only``) at ``now``."""
+    return evaluate_campaigns(now, only) + evaluate_creatives(now, only)
+
+
+async def emit(decisions: list[BudgetDecision]) -> None:
+    stats.count("decisions", len(decisions))
+    await send_envelopes(topics.decisions, decisions, key=lambda d: d.shop_id)
+
+
+@app.timer(_s.evaluate_interval_s)
+async def evaluate_updated() -> None:
+    """The campaigns with new activity, a moment after it was counted."""
+    if touched := counters.take_touched():
+        await emit(evaluate(time.time(), touched))
 
 
 @app.timer(_s.flush_interval_s)
 async def evaluate_budgets() -> None:
-    decisions = evaluate(time.time())
-    stats.count("decisions", len(decisions))
-    await send_envelopes(topics.decisions, decisions, key=lambda d: d.shop_id)
+    """Every campaign, with or without new activity."""
+    await emit(evaluate(time.time()))

@@ -100,7 +100,8 @@ class MinuteCounts:
         self.watermark = 0.0
         self._counts: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
         self._owner: dict[str, tuple[str, str]] = {}  # key -> (shop id, campaign id)
-        self.dirty: set[str] = set()
+        self.dirty: set[str] = set()  # changed since the last snapshot
+        self.touched: set[str] = set()  # changed since the last ``take_touched``
 
     def _key(self, act: Activity) -> str | None:
         raise NotImplementedError
@@ -124,7 +125,13 @@ class MinuteCounts:
         self._owner[key] = (act.shop_id, act.campaign_id)
         self.watermark = advanced(self.watermark, act.ts, now)
         self.dirty.add(key)
+        self.touched.add(key)
         return True
+
+    def take_touched(self) -> set[str]:
+        """The keys counted since the last call (what a rule should look at again)."""
+        touched, self.touched = self.touched, set()
+        return touched
 
     def keys(self) -> list[str]:
         return list(self._counts)

@@ -1,0 +1,86 @@
+"""The budget evaluation looks again at the campaigns with new activity a moment after it
+is counted, and only at them; the full pass still judges every campaign."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from warroom.agents import evaluate_budgets as ev
+from warroom.agents.count_campaigns import counters
+from warroom.rules.budget.body import BudgetBody
+from warroom.rules.rulebook import RuleVersion, rulebook
+from warroom.schemas.control import EntityChanged
+from warroom.schemas.internal import Activity
+from warroom.streams.entities import entities
+
+RULE = "budget.test_burners"
+CREATED = "2024-01-01T00:00:00+00:00"
+
+
+@pytest.fixture
+def burners() -> Iterator[list[str]]:
+    """Three campaigns (their shop and a pause rule) known to the worker; forgotten after."""
+    run = f"{time.monotonic_ns()}"
+    ids = [f"eb-{run}-{n}" for n in range(3)]
+    entities.apply(EntityChanged(kind="shop", id="eb-shop", data={"time_zone": "Asia/Shanghai"}))
+    for campaign_id in ids:
+        data = {
+            "shop_id": "eb-shop",
+            "status": "active",
+            "created_at": CREATED,
+            "daily_budget": "100",
+            "budget_cap": "500",
+            "target_cpa": "10",
+            "target_roi": "2",
+            "bid": "1",
+        }
+        entities.apply(EntityChanged(kind="campaign", id=campaign_id, data=data))
+    body = BudgetBody.model_validate(
+        {
+            "mode": "enforce",
+            "condition": "spend_30m >= 2 * target_cpa and orders_30m == 0",
+            "action": {"type": "pause"},
+            "guardrails": {"learning_minutes": 0, "cooldown_s": 0},
+        }
+    )
+    before = dict(rulebook._current)
+    rulebook._current[RULE] = RuleVersion(RULE, 1, "enforce", body, "campaign", "eb-shop")
+    counters.take_touched()
+    yield ids
+    rulebook._current.clear()
+    rulebook._current.update(before)
+    for campaign_id in ids:
+        entities.apply(EntityChanged(kind="campaign", id=campaign_id, data=None))
+
+
+def spend(campaign_id: str, now: float, yuan: int) -> None:
+    activity = Activity(
+        campaign_id=campaign_id,
+        creative_id=None,
+        shop_id="eb-shop",
+        ts=now,
+        kind="impression",
+        spend=yuan * 10_000,
+    )
+    counters.add(activity, now=now)
+
+
+def test_only_the_campaigns_with_new_activity_are_looked_at_again(burners: list[str]) -> None:
+    now = time.time()
+    first, second, quiet = burners
+    spend(quiet, now, 30)  # burning before the pass below
+    counters.take_touched()
+    spend(first, now, 30)
+    spend(second, now, 30)
+
+    touched = counters.take_touched()
+    decisions = ev.evaluate(now, touched)
+
+    assert touched == {first, second} and counters.take_touched() == set()
+    assert sorted(d.entity_id for d in decisions) == [first, second]
+    assert {(d.action, d.result) for d in decisions} == {("pause", "proposed")}
+    later = ev.evaluate(now)  # the full pass: the quiet campaign too, the others once only
+    assert [d.entity_id for d in later] == [quiet]
