@@ -366,6 +366,7 @@ async def test_campaign_activity_is_published_as_a_per_minute_snapshot(live: Sen
             "minute": minute,
             "impressions": 40,
             "plays": 1,
+            "completions": 0,
             "clicks": 1,
             "spend": 20_000,
             "orders": 0,
@@ -375,12 +376,18 @@ async def test_campaign_activity_is_published_as_a_per_minute_snapshot(live: Sen
             "minute": minute + 1,
             "impressions": 0,
             "plays": 0,
+            "completions": 0,
             "clicks": 1,
             "spend": 0,
             "orders": 1,
             "gmv": 599_000,
         },
     ]
+    # and the shop-local day so far (the shop is unknown here: Asia/Shanghai)
+    today = snap["today"]
+    assert snap["time_zone"] == "Asia/Shanghai"
+    assert (today["impressions"], today["clicks"], today["orders"]) == (40, 2, 1)
+    assert (today["spend"], today["gmv"]) == (20_000, 599_000)
 
 
 async def test_only_campaigns_with_news_are_published_again(live: Sent) -> None:

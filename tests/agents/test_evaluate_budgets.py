@@ -14,6 +14,7 @@ from warroom.rules.budget.body import BudgetBody
 from warroom.rules.rulebook import RuleVersion, rulebook
 from warroom.schemas.control import EntityChanged
 from warroom.schemas.internal import Activity
+from warroom.streams.budget_states import shop_zone
 from warroom.streams.entities import entities
 
 RULE = "budget.test_burners"
@@ -84,3 +85,24 @@ def test_only_the_campaigns_with_new_activity_are_looked_at_again(burners: list[
     assert {(d.action, d.result) for d in decisions} == {("pause", "proposed")}
     later = ev.evaluate(now)  # the full pass: the quiet campaign too, the others once only
     assert [d.entity_id for d in later] == [quiet]
+
+
+def test_a_rule_on_today_sees_the_shop_local_day(burners: list[str]) -> None:
+    now = time.time()
+    body = BudgetBody.model_validate(
+        {
+            "mode": "enforce",
+            "condition": "spend_today >= 25 and orders_today == 0",
+            "action": {"type": "pause"},
+            "guardrails": {"learning_minutes": 0, "cooldown_s": 0},
+        }
+    )
+    rulebook._current[RULE] = RuleVersion(RULE, 2, "enforce", body, "campaign", "eb-shop")
+    first, second, _ = burners
+    spend(first, now, 30)
+    spend(second, now, 10)
+    counters.days.fold(shop_zone)  # what the counting agent does after every batch
+
+    decisions = ev.evaluate(now, counters.take_touched())
+
+    assert [(d.entity_id, d.observed["spend_today"]) for d in decisions] == [(first, 30.0)]

@@ -16,6 +16,7 @@ from kafka import KafkaProducer
 
 from tests.auth import ADMIN, ADMIN_TOKEN
 from warroom.api.main import create_api
+from warroom.rules.budget.metrics import DayTotals, local_day
 from warroom.schemas.internal import CampaignLive, CampaignMinute, CreativeLive
 from warroom.settings import get_settings
 from warroom.streams import topics
@@ -218,6 +219,27 @@ def live(client: TestClient, campaign: str, updated_at: float | None = None) -> 
     return body
 
 
+def test_today_is_the_shop_local_day_so_far(client: TestClient, producer: KafkaProducer) -> None:
+    campaign = f"cmp-{uid()}"
+    now = time.time()
+    day = DayTotals.start(local_day(now, "Asia/Shanghai"))
+    day = day.add(
+        CampaignMinute(minute=int(now // 60), orders=3, spend=900_000, gmv=4_500_000),
+        "Asia/Shanghai",
+    )
+    snap = snapshot(campaign, now).model_copy(
+        update={"today": day.model_dump(mode="json"), "time_zone": "Asia/Shanghai"}
+    )
+    send_snapshots(producer, snap)
+
+    body = live(client, campaign)
+
+    today = body["windows"]["today"]
+    assert body["time_zone"] == "Asia/Shanghai"
+    assert (today["orders"], today["spend"], today["gmv"]) == (3, 90.0, 450.0)
+    assert today["roi"] == pytest.approx(5.0) and today["cpa"] == pytest.approx(30.0)
+
+
 def test_unknown_campaign_is_404(client: TestClient) -> None:
     resp = client.get(f"/v1/campaigns/cmp-{uid()}/live")
 
@@ -236,6 +258,7 @@ def test_live_windows_total_the_recent_minutes_in_cny(
         minute=minute - 1,
         impressions=200,
         plays=50,
+        completions=20,
         clicks=4,
         spend=400_000,
         orders=2,
@@ -250,8 +273,10 @@ def test_live_windows_total_the_recent_minutes_in_cny(
 
     assert body["campaign_id"] == campaign and body["shop_id"] == "shop-7"
     windows = body["windows"]
-    assert set(windows) == {"1m", "5m", "15m", "30m", "60m"}
+    assert set(windows) == {"1m", "5m", "15m", "30m", "60m", "today"}
+    assert windows["today"]["orders"] is None  # a snapshot without its day: unknown, not 0
     five = windows["5m"]
+    assert five["completion_rate"] == pytest.approx(0.4)  # 20 of 50 plays to the end
     assert (five["impressions"], five["plays"], five["clicks"], five["orders"]) == (200, 50, 4, 2)
     assert five["spend"] == pytest.approx(40.0) and five["gmv"] == pytest.approx(120.0)
     assert five["ctr"] == pytest.approx(0.02) and five["roi"] == pytest.approx(3.0)

@@ -1,5 +1,6 @@
-"""Count impressions, plays, clicks, spend, orders and GMV per campaign and per creative
-and minute (a creative's activity is on its campaign's partition).
+"""Count impressions, plays, completions, clicks, spend, orders and GMV per campaign and
+per creative and minute, and per shop-local day (a creative's activity is on its
+campaign's partition).
 
 State is written once per flush interval, as one snapshot per changed campaign on the
 campaign-live topic and one per changed creative on the creative-live topic, which the
@@ -16,6 +17,7 @@ from warroom.app import app
 from warroom.schemas.internal import Activity
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.budget_states import shop_zone
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.send import send_envelopes
 from warroom.streams.windows import CreativeCounters, MinuteCounters
@@ -34,6 +36,8 @@ async def count_campaigns(stream: StreamT[bytes]) -> None:
                 if not counters.add(activity, now=now):
                     stats.count("late.campaign_activity")
                 creatives.add(activity, now=now)
+        counters.days.fold(shop_zone)
+        creatives.days.fold(shop_zone)
 
 
 @app.timer(_s.flush_interval_s)

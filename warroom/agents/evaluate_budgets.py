@@ -87,8 +87,9 @@ def evaluate_campaigns(now: float, only: set[str] | None = None) -> list[BudgetD
         minutes = counters.minutes(campaign_id)
         entity = campaign_state(campaign_id, minutes)
         if entity is not None:
+            day = counters.days.day(campaign_id)
             values = metric_values(
-                minutes, now, day=None, zone=entity.time_zone, fields=entity.fields()
+                minutes, now, day=day, zone=entity.time_zone, fields=entity.fields()
             )
             out += judged(rules, entity, values, now)
     return out
@@ -111,7 +112,12 @@ def evaluate_creatives(now: float, only: set[str] | None = None) -> list[BudgetD
                 continue
             rank = {"ctr_rank_pct": ctr_rank_pct(ctrs[creative_id], ctrs.values())}
             values = metric_values(
-                mins, now, day=None, zone=entity.time_zone, fields=entity.fields(), features=rank
+                mins,
+                now,
+                day=creatives.days.day(creative_id),
+                zone=entity.time_zone,
+                fields=entity.fields(),
+                features=rank,
             )
             out += judged(rules, entity, values, now)
     return out

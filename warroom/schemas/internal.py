@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +22,7 @@ class Activity(BaseModel):
     kind: Literal["impression", "play", "click", "order"]
     spend: int = 0
     gmv: int = 0
+    completed: bool = False  # a play watched to the end
 
 
 class CampaignMinute(BaseModel):
@@ -32,6 +33,7 @@ class CampaignMinute(BaseModel):
     minute: int
     impressions: int = 0
     plays: int = 0
+    completions: int = 0  # plays watched to the end
     clicks: int = 0
     spend: int = 0
     orders: int = 0
@@ -47,6 +49,8 @@ class CampaignLive(BaseModel):
     shop_id: str
     minutes: list[CampaignMinute]
     updated_at: float
+    today: dict[str, Any] | None = None  # the shop-local day so far (``DayTotals``)
+    time_zone: str | None = None
 
 
 class CreativeLive(BaseModel):
@@ -59,6 +63,8 @@ class CreativeLive(BaseModel):
     shop_id: str
     minutes: list[CampaignMinute]
     updated_at: float
+    today: dict[str, Any] | None = None  # the shop-local day so far (``DayTotals``)
+    time_zone: str | None = None
 
 
 class OrderSeen(BaseModel):

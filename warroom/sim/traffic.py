@@ -120,8 +120,12 @@ class Traffic:
             },
             "cost": f"{cost:.4f}",
             "video_length_s": length,
-            "watch_time_s": round(self.rng.uniform(1, length), 1) if kind == "play" else None,
+            "watch_time_s": self._watched(length) if kind == "play" else None,
         }
+
+    def _watched(self, length: float) -> float:
+        """Seconds of a play: about a third watch to the end (完播), the rest drop off."""
+        return length if self.rng.random() < 0.3 else round(self.rng.uniform(1, length), 1)
 
     def _order(
         self,

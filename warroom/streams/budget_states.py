@@ -17,14 +17,16 @@ def utc(iso: str) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def shop_zone(shop_id: str) -> str:
+    """The shop's time zone (Asia/Shanghai while the cache does not know the shop)."""
+    shop: dict[str, Any] = entities.get("shop", shop_id) or {}
+    return shop.get("time_zone") or "Asia/Shanghai"
+
+
 def _campaign_fields(data: dict[str, Any]) -> dict[str, Any]:
     """A campaign's budget, cap, targets and bid, and its shop's time zone."""
-    shop: dict[str, Any] = entities.get("shop", data["shop_id"]) or {}
     names = ("daily_budget", "budget_cap", "target_cpa", "target_roi", "bid")
-    return {
-        **{name: data.get(name) for name in names},
-        "time_zone": shop.get("time_zone") or "Asia/Shanghai",
-    }
+    return {**{name: data.get(name) for name in names}, "time_zone": shop_zone(data["shop_id"])}
 
 
 def campaign_state(campaign_id: str, minutes: list[CampaignMinute]) -> EntityState | None:

@@ -26,7 +26,14 @@ def click_activity(click: Click) -> Activity:
         ts=click.ts.timestamp(),
         kind=click.kind,
         spend=money_units(click.cost),
+        completed=watched_to_the_end(click),
     )
+
+
+def watched_to_the_end(click: Click) -> bool:
+    """A play whose watch time reached the video's length (完播)."""
+    watched, length = click.watch_time_s, click.video_length_s
+    return click.kind == "play" and watched is not None and length is not None and watched >= length
 
 
 def order_activity(order: Order) -> Activity | None:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from warroom.schemas.internal import Activity, CampaignLive, CampaignMinute, CreativeLive
+from warroom.streams.days import DayCounters
 
 #: How far ahead of the wall clock the watermark may move.
 MAX_AHEAD_S = 120.0
@@ -102,6 +103,7 @@ class MinuteCounts:
         self._owner: dict[str, tuple[str, str]] = {}  # key -> (shop id, campaign id)
         self.dirty: set[str] = set()  # changed since the last snapshot
         self.touched: set[str] = set()  # changed since the last ``take_touched``
+        self.days = DayCounters()  # each key's shop-local day so far
 
     def _key(self, act: Activity) -> str | None:
         raise NotImplementedError
@@ -116,12 +118,16 @@ class MinuteCounts:
         if key is None:
             return True
         bucket = self._counts[key].setdefault(minute, {})
-        field = _FIELDS[act.kind]
-        bucket[field] = bucket.get(field, 0) + 1
+        increments = {_FIELDS[act.kind]: 1}
         if act.spend:
-            bucket["spend"] = bucket.get("spend", 0) + act.spend
+            increments["spend"] = act.spend
         if act.gmv:
-            bucket["gmv"] = bucket.get("gmv", 0) + act.gmv
+            increments["gmv"] = act.gmv
+        if act.completed:
+            increments["completions"] = 1
+        for name, value in increments.items():
+            bucket[name] = bucket.get(name, 0) + value
+        self.days.count(key, act.shop_id, minute, increments)
         self._owner[key] = (act.shop_id, act.campaign_id)
         self.watermark = advanced(self.watermark, act.ts, now)
         self.dirty.add(key)
@@ -170,6 +176,8 @@ class MinuteCounters(MinuteCounts):
                 shop_id=self._owner[key][0],
                 minutes=self.minutes(key),
                 updated_at=now,
+                today=self.days.dump(key),
+                time_zone=self.days.zone(key),
             )
             for key in self._flush()
         ]
@@ -204,6 +212,8 @@ class CreativeCounters(MinuteCounts):
                 shop_id=self._owner[key][0],
                 minutes=self.minutes(key),
                 updated_at=now,
+                today=self.days.dump(key),
+                time_zone=self.days.zone(key),
             )
             for key in self._flush()
         ]

@@ -93,5 +93,5 @@ async def campaign_live(campaign_id: str, live: LiveDep, actor: ActorDep) -> dic
     return {
         "campaign_id": campaign_id,
         "shop_id": snap.shop_id,
-        **live_body(snap.minutes, snap.updated_at),
+        **live_body(snap.minutes, snap.updated_at, snap.today, snap.time_zone),
     }

@@ -96,5 +96,5 @@ async def creative_live(creative_id: str, live: CreativeLiveDep, actor: ActorDep
         "creative_id": creative_id,
         "campaign_id": snap.campaign_id,
         "shop_id": snap.shop_id,
-        **live_body(snap.minutes, snap.updated_at),
+        **live_body(snap.minutes, snap.updated_at, snap.today, snap.time_zone),
     }

@@ -6,8 +6,8 @@ The windows (1, 5, 15, 30, 60 minutes) come from per-minute counters, which keep
 names of the vocabulary: ``spend_30m``, ``roi_today``, ``target_cpa``, ...
 
 Missing data is ``None``, never 0: a ratio with a zero denominator, the completion
-rate while the counters carry no ``completions`` (``CampaignMinute`` has none yet:
-only ``MinuteCounts`` does), ``today`` without a ``DayTotals``.
+rate of minutes that did not count ``completions`` (``MinuteCounts``), ``today``
+without a ``DayTotals``.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ Zone = str | tzinfo
 
 
 class MinuteCounts(CampaignMinute):
-    """``CampaignMinute`` plus ``completions`` (plays watched to the end), which the
-    live counters do not keep yet; None is "not counted"."""
+    """``CampaignMinute`` whose ``completions`` may be None: "not counted" (history from
+    before the counters kept them); the completion rate is then unknown, not 0."""
 
-    completions: int | None = None
+    completions: int | None = None  # type: ignore[assignment]
 
 
 def _ratio(num: float, den: float) -> float | None:

@@ -47,8 +47,9 @@ def test_gpm_is_gmv_per_thousand_impressions_and_completion_rate_completions_per
 @pytest.mark.parametrize(
     ("case", "minutes", "rate"),
     [
-        ("live counters keep no completions yet", [CampaignMinute(minute=MINUTE, plays=10)], None),
-        ("one minute without the counter", [busy(0), CampaignMinute(minute=MINUTE - 1)], None),
+        ("history without the counter", [MinuteCounts(minute=MINUTE, plays=10)], None),
+        ("one minute without the counter", [busy(0), MinuteCounts(minute=MINUTE - 1)], None),
+        ("live counters count them", [CampaignMinute(minute=MINUTE, plays=10, completions=4)], 0.4),
         ("counted but nothing played", [MinuteCounts(minute=MINUTE, completions=0)], None),
         ("counted in every minute", [busy(0), busy(1, completions=300)], 0.2),
     ],
