@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from tests.actuator.decisions import pause
 from warroom.agents import evaluate_budgets as ev
 from warroom.agents.count_campaigns import counters
 from warroom.rules.budget.body import BudgetBody
 from warroom.rules.rulebook import RuleVersion, rulebook
 from warroom.schemas.control import EntityChanged
 from warroom.schemas.internal import Activity
+from warroom.store import decisions
+from warroom.store.shared import close_shared, open_shared
 from warroom.streams.budget_states import shop_zone
 from warroom.streams.entities import entities
 
@@ -106,3 +111,35 @@ def test_a_rule_on_today_sees_the_shop_local_day(burners: list[str]) -> None:
     decisions = ev.evaluate(now, counters.take_touched())
 
     assert [(d.entity_id, d.observed["spend_today"]) for d in decisions] == [(first, 30.0)]
+
+
+async def test_a_restarted_worker_keeps_the_cool_down_of_what_it_did(
+    burners: list[str], tmp_path: Path
+) -> None:
+    body = BudgetBody.model_validate(
+        {
+            "mode": "enforce",
+            "condition": "spend_30m >= 2 * target_cpa and orders_30m == 0",
+            "action": {"type": "pause"},
+            "guardrails": {"learning_minutes": 0, "cooldown_s": 1800},
+        }
+    )
+    rulebook._current[RULE] = RuleVersion(RULE, 1, "enforce", body, "campaign", "eb-shop")
+    first, second, _ = burners
+    earlier = pause("campaign", first, "eb-shop").model_copy(
+        update={"rule_id": RULE, "decided_at": datetime.now(UTC) - timedelta(minutes=5)}
+    )
+    store = open_shared(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        with store.session() as session:
+            decisions.log(session, earlier.with_result("applied"))
+        await ev.load_histories()  # what the worker does when it starts
+    finally:
+        close_shared()
+    now = time.time()
+    spend(first, now, 30)
+    spend(second, now, 30)
+
+    judged = ev.evaluate(now, counters.take_touched())
+
+    assert [d.entity_id for d in judged] == [second]  # the first is in its cool-down

@@ -10,11 +10,14 @@ applies the enforce-mode ones that are ``proposed``.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
 
 from warroom.agents.count_campaigns import counters, creatives
 from warroom.app import app
+from warroom.errors import WarroomError
 from warroom.rules.budget.engine import EntityState, RuleRef, decide, remember
 from warroom.rules.budget.guardrails import History
 from warroom.rules.budget.metrics import ctr_rank_pct, metric_values, window_totals
@@ -22,6 +25,8 @@ from warroom.rules.condition.closures import Values
 from warroom.rules.rulebook import rulebook
 from warroom.schemas.budget import BudgetDecision
 from warroom.settings import get_settings
+from warroom.store import decisions
+from warroom.store.shared import shared
 from warroom.streams import stats, topics
 from warroom.streams.budget_states import campaign_state, creative_state
 from warroom.streams.entities import budget_switch
@@ -37,6 +42,8 @@ emitted: OrderedDict[str, None] = OrderedDict()
 KEYS_KEPT = 100_000
 #: The window (minutes) over which a creative's CTR is ranked in its campaign.
 RANK_MINUTES = 60
+#: How far back a restarted worker recalls actions: the longest cool-down a rule may have.
+MAX_COOLDOWN_S = 7 * 86400
 
 
 #: Skips that only say "this rule acted lately": counted, not shown.
@@ -132,6 +139,31 @@ def evaluate(now: float, only: set[str] | None = None) -> list[BudgetDecision]:
 async def emit(decisions: list[BudgetDecision]) -> None:
     stats.count("decisions", len(decisions))
     await send_envelopes(topics.decisions, decisions, key=lambda d: d.shop_id)
+
+
+def remember_acted(acted: list[tuple[str, str, float, str]]) -> int:
+    """Put what the rules did before this worker started into their histories."""
+    for rule_id, entity_id, at, key in acted:
+        pair = (rule_id, entity_id)
+        histories[pair] = histories.get(pair, History()).record(at, key)
+        emitted[key] = None
+    return len(acted)
+
+
+def _acted_lately() -> list[tuple[str, str, float, str]]:
+    since = datetime.now(UTC) - timedelta(seconds=MAX_COOLDOWN_S)
+    with shared().session() as session:
+        return decisions.acted_since(session, since)
+
+
+@app.task
+async def load_histories() -> None:
+    """On start: the cool-downs and daily limits survive a restart (the decision log)."""
+    try:
+        acted = await asyncio.to_thread(_acted_lately)
+    except WarroomError:  # no store in this process (agent tests)
+        return
+    stats.count("decisions.remembered", remember_acted(acted))
 
 
 @app.timer(_s.evaluate_interval_s)

@@ -182,3 +182,21 @@ def find(
     limit, offset = page
     order = (DecisionRecord.decided_at.desc(), DecisionRecord.key)
     return list(session.scalars(stmt.order_by(*order).limit(limit).offset(offset))), total
+
+
+def acted_since(session: Session, since: datetime) -> list[tuple[str, str, float, str]]:
+    """(rule id, entity id, epoch seconds decided, key) of every decision applied (or that
+    would have been: shadow) since ``since``, oldest first: what a restarted worker's
+    guardrails (cool-down, daily limit) must remember."""
+    acted = (DecisionRecord.result == "applied") | (DecisionRecord.reason == "shadow")
+    rows = session.execute(
+        select(
+            DecisionRecord.rule_id,
+            DecisionRecord.entity_id,
+            DecisionRecord.decided_at,
+            DecisionRecord.key,
+        )
+        .where(DecisionRecord.decided_at >= since, DecisionRecord.action != "revert", acted)
+        .order_by(DecisionRecord.decided_at)
+    )
+    return [(rule, entity, _epoch(at), key) for rule, entity, at, key in rows]
