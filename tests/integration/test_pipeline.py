@@ -197,7 +197,10 @@ async def test_live_campaign_counters(server: Server) -> None:
     assert (five["impressions"], five["clicks"], five["orders"]) == (40, 4, 2)
     assert five["spend"] == pytest.approx(2.0) and five["gmv"] == pytest.approx(119.8)
     assert five["ctr"] == pytest.approx(0.1) and five["roi"] == pytest.approx(59.9)
-    assert live["shop_id"] == "shop-1" and set(live["windows"]) == {"1m", "5m", "15m", "30m", "60m"}
+    windows = {"1m", "5m", "15m", "30m", "60m", "today"}
+    assert live["shop_id"] == "shop-1" and set(live["windows"]) == windows
+    today = live["windows"]["today"]  # the shop-local day so far
+    assert (today["impressions"], today["clicks"], today["orders"]) == (40, 4, 2)
 
 
 async def test_separate_worker_and_api_processes(broker: str, tmp_path: Path) -> None:
