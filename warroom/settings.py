@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     batch_within_s: float = Field(0.02, gt=0, le=10, description="max wait to fill a batch")
     flush_interval_s: float = Field(1.0, gt=0, le=60, description="state snapshot interval")
     evaluate_interval_s: float = Field(
-        0.05, gt=0, le=60, description="budget rules look at campaigns with new activity"
+        0.2, gt=0, le=60, description="budget rules look at campaigns with new activity"
     )
     ingest_max_body_bytes: int = Field(5_000_000, ge=1024, description="HTTP ingest body cap")
     ingest_max_batch: int = Field(10_000, ge=1, description="events per HTTP ingest request")
