@@ -51,3 +51,39 @@ def impressions(shop: str, campaign: str, n: int, cost: str = "1.00") -> list[di
         }
         for k in range(n)
     ]
+
+
+def sales(
+    shop: str, campaign: str, creative: str, orders: int, price: str = "200.00"
+) -> tuple[list[Any], list[Any]]:
+    """200 impressions and 100 clicks costing ¥1.50 each (¥150), and ``orders`` orders."""
+    now = datetime.now(UTC).isoformat()
+    ad = {"ts": now, "shop_id": shop, "campaign_id": campaign, "creative_id": creative}
+    run = uuid.uuid4().hex[:6]
+    clicks = [
+        {
+            **ad,
+            "event_id": f"{run}-{kind}-{n}",
+            "kind": kind,
+            "viewer": {"viewer_id": f"v{n}"},
+            "cost": "1.50" if kind == "click" else "0",
+        }
+        for kind, count in (("impression", 200), ("click", 100))
+        for n in range(count)
+    ]
+    sold = [
+        {
+            **ad,
+            "event_id": f"{run}-order-{n}",
+            "order_id": f"{run}-o{n}",
+            "user_id": f"u{n}",
+            "ip": f"198.51.100.{n + 1}",
+            "sku": f"{shop}-tea",
+            "quantity": 1,
+            "unit_price": price,
+            "amount": price,
+            "channel": "video",
+        }
+        for n in range(orders)
+    ]
+    return clicks, sold

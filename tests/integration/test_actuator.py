@@ -10,7 +10,6 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -20,7 +19,7 @@ from kafka import KafkaProducer
 
 from tests.auth import ADMIN
 from tests.conftest import Server
-from tests.integration.campaigns import impressions, new_campaign
+from tests.integration.campaigns import impressions, new_campaign, sales
 from tests.sse import reading
 
 pytestmark = pytest.mark.integration
@@ -58,42 +57,6 @@ def results(rule_id: str, *wanted: str) -> Match:
 
 async def campaign(client: httpx.AsyncClient, campaign_id: str) -> dict[str, Any]:
     return (await client.get(f"/v1/campaigns/{campaign_id}")).json()  # type: ignore[no-any-return]
-
-
-def sales(
-    shop: str, campaign: str, creative: str, orders: int, price: str = "200.00"
-) -> tuple[list[Any], list[Any]]:
-    """200 impressions and 100 clicks costing ¥1.50 each (¥150), and ``orders`` orders."""
-    now = datetime.now(UTC).isoformat()
-    ad = {"ts": now, "shop_id": shop, "campaign_id": campaign, "creative_id": creative}
-    run = uuid.uuid4().hex[:6]
-    clicks = [
-        {
-            **ad,
-            "event_id": f"{run}-{kind}-{n}",
-            "kind": kind,
-            "viewer": {"viewer_id": f"v{n}"},
-            "cost": "1.50" if kind == "click" else "0",
-        }
-        for kind, count in (("impression", 200), ("click", 100))
-        for n in range(count)
-    ]
-    sold = [
-        {
-            **ad,
-            "event_id": f"{run}-order-{n}",
-            "order_id": f"{run}-o{n}",
-            "user_id": f"u{n}",
-            "ip": f"198.51.100.{n + 1}",
-            "sku": f"{shop}-tea",
-            "quantity": 1,
-            "unit_price": price,
-            "amount": price,
-            "channel": "video",
-        }
-        for n in range(orders)
-    ]
-    return clicks, sold
 
 
 async def test_a_money_burning_campaign_is_paused_and_a_revert_resumes_it(server: Server) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,7 +14,7 @@ import pytest
 
 from tests.auth import ADMIN
 from tests.conftest import Server
-from tests.integration.campaigns import impressions, new_campaign
+from tests.integration.campaigns import impressions, new_campaign, sales
 from tests.sse import reading
 
 pytestmark = pytest.mark.integration
@@ -40,39 +39,6 @@ async def test_money_burning_campaign_gets_a_fast_stop_decision(server: Server) 
     # the campaign was created seconds ago: the learning phase holds the action back
     assert (decision["result"], decision["reason"]) == ("skipped", "learning")
     assert f"shop:{shop}" in decision["entities"]
-
-
-def creative_traffic(shop: str, campaign: str, creative: str) -> tuple[list[Any], list[Any]]:
-    """200 impressions and 100 clicks (¥150 of spend), then 5 orders of ¥200: ROI 6.67."""
-    now = datetime.now(UTC).isoformat()
-    ad = {"ts": now, "shop_id": shop, "campaign_id": campaign, "creative_id": creative}
-    clicks = [
-        {
-            **ad,
-            "event_id": f"{creative}-{kind}-{n}",
-            "kind": kind,
-            "viewer": {"viewer_id": f"v{n}"},
-            "cost": "1.50" if kind == "click" else "0",
-        }
-        for kind, count in (("impression", 200), ("click", 100))
-        for n in range(count)
-    ]
-    orders = [
-        {
-            **ad,
-            "event_id": f"{creative}-order-{n}",
-            "order_id": f"{creative}-o{n}",
-            "user_id": f"u{n}",
-            "ip": f"198.51.100.{n + 1}",
-            "sku": f"{shop}-tea",
-            "quantity": 1,
-            "unit_price": "200.00",
-            "amount": "200.00",
-            "channel": "video",
-        }
-        for n in range(5)
-    ]
-    return clicks, orders
 
 
 async def live_of(client: httpx.AsyncClient, creative: str, timeout: float = 5) -> Any:
@@ -126,7 +92,7 @@ async def test_winning_creative_gets_a_fast_copy_decision(server: Server) -> Non
             },
         ),
     ]
-    clicks, orders = creative_traffic(shop, campaign, creative)
+    clicks, orders = sales(shop, campaign, creative, orders=5)
     async with httpx.AsyncClient(base_url=server.url, headers=ADMIN) as client:
         for path, body in entities:
             assert (await client.post(path, json=body)).status_code == 201, path
