@@ -64,18 +64,18 @@ class Warehouse(ABC):
         """Release the connection (and, for chdb, the data path)."""
         self._thread.shutdown(wait=True)
 
-    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+    async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, functools.partial(fn, *args))
 
     async def aexecute(self, sql: str, params: Params | None = None) -> None:
-        await self._call(self.execute, sql, params)
+        await self._in_thread(self.execute, sql, params)
 
     async def ainsert(self, table: str, columns: Columns) -> int:
-        return await self._call(self.insert, table, columns)
+        return await self._in_thread(self.insert, table, columns)
 
     async def aquery(self, sql: str, params: Params | None = None) -> list[Row]:
-        return await self._call(self.query, sql, params)
+        return await self._in_thread(self.query, sql, params)
 
 
 def row_count(columns: Columns) -> int:

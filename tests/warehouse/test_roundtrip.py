@@ -1,0 +1,68 @@
+"""What the sink writes reads back as the same values, on both backends, and the
+rollups agree with the raw rows they summarise."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from tests.warehouse import events
+from tests.warehouse.writes import write
+from warroom.store.warehouse import Warehouse
+
+
+async def test_clicks_read_back_with_their_values(warehouse: Warehouse) -> None:
+    assert await write(warehouse, "clicks", events.clicks(400)) == 400
+    rows = await warehouse.aquery(
+        "SELECT event_id, ts, kind, cost, gender, age_band, spending_power, watch_time_s,"
+        " src_offset FROM clicks FINAL WHERE event_id IN %(ids)s ORDER BY event_id",
+        {"ids": ("k2", "k3")},
+    )
+    at = [events.T0 + timedelta(seconds=s) for s in (2, 3)]
+    assert rows == [
+        ("k2", at[0], "play", Decimal("0.25"), "f", "24-30", 3, 12.5, 0),
+        ("k3", at[1], "click", Decimal("0.25"), "f", "24-30", 3, None, 0),
+    ]
+    assert rows[0][1].utcoffset() == timedelta(0)
+
+
+async def test_orders_payments_verdicts_decisions_round_trip(warehouse: Warehouse) -> None:
+    await write(warehouse, "orders", events.orders(30, campaign=None))
+    await write(warehouse, "payments", [events.payment(i) for i in range(30)])
+    await write(warehouse, "verdicts", [events.verdict(i) for i in range(10)])
+    await write(warehouse, "budget_decisions", [events.decision(i) for i in range(10)])
+    assert await warehouse.aquery(
+        "SELECT sum(amount), countIf(campaign_id = ''), any(channel) FROM orders"
+    ) == [(Decimal("5994.00"), 30, "live")]
+    assert await warehouse.aquery("SELECT count(), uniqExact(order_id) FROM payments") == [(30, 30)]
+    assert await warehouse.aquery(
+        "SELECT outcome, rules, entities FROM verdicts WHERE order_id = 'ord3'"
+    ) == [("hold", ["risk.same_ip_burst"], ["order:ord3", "shop:s1"])]
+    assert await warehouse.aquery(
+        "SELECT action, result, reason, changes FROM budget_decisions WHERE entity_id = 'c2'"
+    ) == [("pause", "proposed", "", '{"status":{"before":"active","after":"paused"}}')]
+
+
+async def test_the_campaign_minute_rollup_matches_the_raw_rows(warehouse: Warehouse) -> None:
+    await write(warehouse, "clicks", events.clicks(180))  # 3 minutes
+    unattributed = events.orders(10, campaign=None, start=500)
+    await write(warehouse, "orders", events.orders(150) + unattributed)
+    rollup = await warehouse.aquery(
+        "SELECT minute, sum(impressions), sum(plays), sum(clicks), sum(cost), sum(orders), sum(gmv)"
+        " FROM campaign_minute WHERE campaign_id = 'c1' GROUP BY minute ORDER BY minute"
+    )
+    assert [r[1:4] for r in rollup] == [(30, 15, 15)] * 3
+    assert [r[4] for r in rollup] == [Decimal("15")] * 3
+    assert [r[5] for r in rollup] == [60, 60, 30]  # orders without a campaign are not counted
+    raw = await warehouse.aquery("SELECT sum(amount) FROM orders WHERE campaign_id = 'c1'")
+    assert [(sum(r[6] for r in rollup),)] == raw
+
+
+async def test_the_shop_sku_hour_rollup_keeps_buyers_and_mean_price(warehouse: Warehouse) -> None:
+    await write(warehouse, "orders", events.orders(100))
+    rows = await warehouse.aquery(
+        "SELECT hour, countMerge(orders), sumMerge(quantity), sumMerge(gmv), uniqMerge(buyers),"
+        " round(avgMerge(unit_price), 2) FROM shop_sku_hour WHERE shop_id = 's1' AND sku = 'sku1'"
+        " GROUP BY hour"
+    )
+    assert rows == [(events.T0, 100, 199, Decimal("19880.10"), 5, 99.9)]
