@@ -12,6 +12,7 @@ from warroom.agents import (  # noqa: F401
     ingest_orders,
     ingest_payments,
     queue_reviews,
+    sink_warehouse,
     watch_device_bursts,
     watch_ip_bursts,
     watch_night_surges,
