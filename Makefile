@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 
-.PHONY: demo serve test lint typecheck unit install postgres clean
+.PHONY: demo serve test lint typecheck unit install postgres clickhouse clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,13 @@ postgres:
 		$(SUDO) apt-get update && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends postgresql; }
 
-test: lint typecheck postgres
+# The warehouse tests start their own ClickHouse server from Debian's package (18.16).
+clickhouse:
+	@test -x /usr/sbin/clickhouse-server || { \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends clickhouse-server; }
+
+test: lint typecheck postgres clickhouse
 	$(BIN)/pytest -q --durations=10
 
 clean:
