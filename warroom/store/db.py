@@ -6,6 +6,7 @@ only ever moves forward through Alembic migrations (``migrate``), never drop-and
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
@@ -15,6 +16,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 #: Constraint names that are the same on every database, so migrations can name them.
@@ -58,9 +60,21 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+#: Tries of a migration that another process (a worker beside the API) may be running.
+ATTEMPTS = 5
+
+
 def migrate(url: str, revision: str = "head") -> None:
-    """Bring the schema at ``url`` up to ``revision`` (idempotent)."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the schema at ``url`` up to ``revision`` (idempotent). Processes started
+    together on one database race to migrate it: the loser tries again."""
+    for attempt in range(ATTEMPTS):
+        try:
+            command.upgrade(alembic_config(url), revision)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 class Store:
