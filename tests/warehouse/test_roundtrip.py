@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import orjson
+
 from tests.warehouse import events
-from tests.warehouse.writes import write
+from tests.warehouse.writes import TOPIC, new_sink, write
 from warroom.store.warehouse import Warehouse
 
 
@@ -66,3 +68,18 @@ async def test_the_shop_sku_hour_rollup_keeps_buyers_and_mean_price(warehouse: W
         " GROUP BY hour"
     )
     assert rows == [(events.T0, 100, 199, Decimal("19880.10"), 5, 99.9)]
+
+
+async def test_bad_platform_input_is_skipped_and_its_neighbours_are_written(
+    warehouse: Warehouse,
+) -> None:
+    good = [c.model_dump(mode="json") for c in events.clicks(3)]
+    bad = {**good[0], "event_id": "bad", "kind": "swipe"}
+    sink = new_sink(warehouse)
+    sink.add(TOPIC["clicks"], 0, 0, orjson.dumps([good[0], bad, good[1]]), now=0.0)
+    sink.add(TOPIC["clicks"], 0, 1, b"not json", now=0.0)
+    sink.add(TOPIC["clicks"], 0, 2, orjson.dumps(good[2]), now=0.0)  # a single event
+    assert await sink.flush() == 3
+    assert sink.take_committable() == {(TOPIC["clicks"], 0): 3}
+    ids = await warehouse.aquery("SELECT event_id FROM clicks ORDER BY event_id")
+    assert ids == [("k0",), ("k1",), ("k2",)]

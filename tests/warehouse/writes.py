@@ -1,4 +1,5 @@
-"""Writing test records the way the sink does: envelopes through a ``BatchingSink``."""
+"""Writing test records the way the sink does: envelopes (as on the topics the sink
+reads) through a ``BatchingSink``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from warroom.schemas.internal import OrderOrPayment
 from warroom.store.warehouse import Warehouse
 from warroom.store.warehouse.rows import TABLES
 from warroom.store.warehouse.sink import BatchingSink
@@ -25,6 +27,8 @@ def add(
 ) -> int:
     """Add ``records`` as envelopes of ``per_message`` on partition 0 from ``offset``;
     the next free offset."""
+    if table == "payments":  # as on payments-by-order
+        records = [OrderOrPayment(payment=p) for p in records]  # type: ignore[arg-type]
     for start in range(0, len(records), per_message):
         chunk = records[start : start + per_message]
         sink.add(TOPIC[table], 0, offset, encode_envelope(chunk), now=0.0)

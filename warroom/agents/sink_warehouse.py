@@ -28,8 +28,8 @@ RETRY_OPEN_S = 5.0
 
 ROUTES = {
     topics.clicks: rows.CLICKS,
-    topics.orders: rows.ORDERS,
-    topics.payments: rows.PAYMENTS,
+    topics.orders_by_shop: rows.ORDERS,  # validated by ingest
+    topics.payments_by_order: rows.PAYMENTS,
     topics.verdicts: rows.VERDICTS,
     topics.decisions: rows.DECISIONS,
 }

@@ -1,120 +1,120 @@
-"""What each sink table is made of: how a message value decodes into records, and how
-records become the table's columns (absent ids as ``''``, JSON detail as text).
+"""What each sink table is made of: the topic it reads, how a message value decodes
+into records, and how records become the table's columns.
 
-Pure: no client, no clock. ``TABLES`` maps a table to its ``TableSpec``.
+Platform input is validated before it is written (the ingest agents dead-letter what
+fails; the sink skips it). Orders and payments are read after ingest validated them,
+from warroom's own re-keyed topics (``orders-by-shop``, ``payments-by-order``), and,
+like verdicts and budget decisions, decoded as plain JSON: validating every order a
+second time would cost the sink more than its insert. Clicks have no such topic yet
+and are validated from the platform's topic. Pure: no client, no clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 import orjson
-from pydantic import BaseModel
 
-from warroom.errors import WarroomError
-from warroom.schemas.budget import BudgetDecision
-from warroom.schemas.decisions import Verdict
-from warroom.streams.codecs import decode_events, decode_trusted
+from warroom.errors import InvalidEvent, WarroomError
+from warroom.store.warehouse import getters as g
+from warroom.streams.codecs import decode_events
 
-Getter = Callable[[Any], Any]
-Decoder = Callable[[bytes], Sequence[BaseModel]]
-
-
-def _or_empty(name: str) -> Getter:
-    get = attrgetter(name)
-    return lambda r: get(r) or ""
-
-
-def _json(name: str) -> Getter:
-    get = attrgetter(name)
-    return lambda r: orjson.dumps(get(r), default=_plain).decode()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    raise TypeError(type(value).__name__)
-
-
-def _valid(kind: str) -> Decoder:
-    """Platform input: the valid events only (ingest dead-letters the others)."""
-    return lambda raw: decode_events(kind, raw)[0]
+Decoder = Callable[[bytes], Sequence[Any]]
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A sink table: the records its topic carries and the getter of each column."""
+    """A sink table: how its topic's messages decode, and the getter of each column."""
 
     table: str
     decode: Decoder
-    columns: dict[str, Getter]
+    columns: dict[str, g.Getter]
 
     def to_columns(self, records: Sequence[Any]) -> dict[str, list[Any]]:
         """The table's columns for ``records`` (without the source columns)."""
         return {name: [get(r) for r in records] for name, get in self.columns.items()}
 
 
-def _plain_columns(names: str) -> dict[str, Getter]:
-    return {name: attrgetter(name) for name in names.split()}
+def valid_clicks(raw: bytes) -> list[Any]:
+    """Platform clicks: the valid ones only (ingest dead-letters the others)."""
+    return list(decode_events("clicks", raw)[0])
 
 
-def _viewer(name: str, default: Any = "") -> Getter:
+def objects(raw: bytes) -> list[dict[str, Any]]:
+    """An envelope warroom wrote: its JSON objects.
+
+    >>> objects(b'[{"a": 1}]'), objects(b'{"a": 1}')
+    ([{'a': 1}], [{'a': 1}])
+    """
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidEvent(f"not JSON: {exc}") from None
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def payments(raw: bytes) -> list[dict[str, Any]]:
+    """The payments of a payments-by-order envelope (its orders are not payments)."""
+    return [item["payment"] for item in objects(raw) if item.get("payment")]
+
+
+def _viewer(name: str, default: Any = "") -> g.Getter:
     return lambda c: getattr(c.viewer, name) or default
 
 
 CLICKS = TableSpec(
     "clicks",
-    _valid("clicks"),
+    valid_clicks,
     {
-        **_plain_columns("event_id ts kind shop_id campaign_id creative_id cost"),
-        **{name: _or_empty(name) for name in ("creator_id", "product_id")},
-        "viewer_id": _viewer("viewer_id"),
-        "gender": _viewer("gender"),
-        "age_band": _viewer("age_band"),
-        "spending_power": _viewer("spending_power", 0),
-        "city": _viewer("city"),
-        "city_tier": _viewer("city_tier", 0),
-        **_plain_columns("watch_time_s video_length_s"),
+        **g.attrs("event_id ts kind shop_id campaign_id creative_id"),
+        **g.attr_or_empty("creator_id product_id"),
+        **{name: _viewer(name) for name in ("viewer_id", "gender", "age_band", "city")},
+        **{name: _viewer(name, 0) for name in ("spending_power", "city_tier")},
+        **g.attrs("cost watch_time_s video_length_s"),
     },
 )
 ORDERS = TableSpec(
     "orders",
-    _valid("orders"),
+    objects,
     {
-        **_plain_columns("event_id ts order_id user_id ip shop_id sku quantity unit_price"),
-        **_plain_columns("amount channel"),
-        **{n: _or_empty(n) for n in ("device_id", "campaign_id", "creative_id", "creator_id")},
-        "city": _or_empty("city"),
+        **g.keys("event_id order_id user_id ip shop_id sku quantity channel"),
+        **g.times("ts"),
+        **g.money("unit_price amount"),
+        **g.keys_or_empty("device_id campaign_id creative_id creator_id city"),
     },
 )
 PAYMENTS = TableSpec(
     "payments",
-    _valid("payments"),
+    payments,
     {
-        **_plain_columns("event_id ts payment_id order_id amount method status"),
-        "card_hash": _or_empty("card_hash"),
+        **g.keys("event_id payment_id order_id method status"),
+        **g.times("ts"),
+        **g.money("amount"),
+        **g.keys_or_empty("card_hash"),
     },
 )
 VERDICTS = TableSpec(
     "verdicts",
-    lambda raw: decode_trusted(Verdict, raw),
+    objects,
     {
-        **_plain_columns("key order_id shop_id outcome score mode entities event_ts decided_at"),
-        "rules": lambda v: [h.rule_id for h in v.hits],
-        "hits": _json("hits"),
+        **g.keys("key order_id shop_id outcome score mode entities"),
+        **g.times("event_ts decided_at"),
+        "rules": lambda v: [hit["rule_id"] for hit in v["hits"]],
+        **g.json_text("hits"),
     },
 )
 DECISIONS = TableSpec(
     "budget_decisions",
-    lambda raw: decode_trusted(BudgetDecision, raw),
+    objects,
     {
-        **_plain_columns("key rule_id rule_version entity_kind entity_id shop_id campaign_id"),
-        **_plain_columns("mode action result window_end decided_at"),
-        **{name: _or_empty(name) for name in ("reason", "reverts")},
-        **{name: _json(name) for name in ("changes", "observed", "thresholds", "guardrails")},
+        **g.keys("key rule_id rule_version entity_kind entity_id shop_id campaign_id"),
+        **g.keys("mode action result"),
+        **g.times("window_end decided_at"),
+        **g.keys_or_empty("reason reverts"),
+        **g.json_text("changes observed thresholds guardrails"),
     },
 )
 

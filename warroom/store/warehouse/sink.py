@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,16 +35,19 @@ from warroom.streams import stats
 
 log = logging.getLogger(__name__)
 TP = tuple[str, int]
+#: What makes one message unreadable: bad JSON or events, or a field missing or malformed.
+UNREADABLE = (WarroomError, ValidationError, KeyError, TypeError, ValueError, ArithmeticError)
 
 
 @dataclass
 class Pending:
-    """One source message's records, waiting for the next insert."""
+    """One source message's rows, as columns, waiting for the next insert."""
 
     topic: str
     partition: int
     offset: int
-    records: list[Any]
+    rows: int
+    columns: dict[str, list[Any]]
 
 
 @dataclass
@@ -72,16 +77,17 @@ class BatchingSink:
         return sum(b.rows for b in self.buffers.values())
 
     def add(self, topic: str, partition: int, offset: int, value: bytes, now: float) -> None:
-        """Buffer the records of one message (none, if it is unreadable)."""
+        """Buffer the rows of one message (none, if it is unreadable: never a stuck sink)."""
         spec = self.routes[topic]
         try:
-            records = list(spec.decode(value)) if value else []
-        except (WarroomError, ValidationError) as exc:  # ingest dead-letters bad input
-            log.debug("sink skips %s[%d]@%d: %s", topic, partition, offset, exc)
+            records = spec.decode(value) if value else []
+            columns = spec.to_columns(records)
+        except UNREADABLE as exc:  # ingest dead-letters bad platform input
+            log.debug("sink skips %s[%d]@%d: %r", topic, partition, offset, exc)
             stats.count(f"sink.unreadable.{spec.table}")
-            records = []
+            records, columns = [], {}
         buffer = self.buffers[spec.table]
-        buffer.pending.append(Pending(topic, partition, offset, records))
+        buffer.pending.append(Pending(topic, partition, offset, len(records), columns))
         buffer.rows += len(records)
         self.oldest = now if self.oldest is None else self.oldest
 
@@ -103,7 +109,7 @@ class BatchingSink:
         self.committable.pop(tp, None)
         for buffer in self.buffers.values():
             kept = [p for p in buffer.pending if (p.topic, p.partition) != tp]
-            buffer.pending, buffer.rows = kept, sum(len(p.records) for p in kept)
+            buffer.pending, buffer.rows = kept, sum(p.rows for p in kept)
         if not any(b.pending for b in self.buffers.values()):
             self.oldest = None
 
@@ -125,7 +131,7 @@ class BatchingSink:
     async def _flush_table(self, buffer: TableBuffer) -> int:
         await self._load_floors(buffer)
         fresh = [p for p in buffer.pending if p.offset > self.floor.get((p.topic, p.partition), -1)]
-        skipped = sum(len(p.records) for p in buffer.pending) - sum(len(p.records) for p in fresh)
+        skipped = buffer.rows - sum(p.rows for p in fresh)
         if skipped:
             stats.count(f"sink.replayed.{buffer.spec.table}", skipped)
         rows = await self._insert(buffer.spec, fresh)
@@ -137,13 +143,16 @@ class BatchingSink:
         return rows
 
     async def _insert(self, spec: TableSpec, pending: list[Pending]) -> int:
-        records = [r for p in pending for r in p.records]
-        if not records:
+        pending = [p for p in pending if p.rows]
+        if not pending:
             return 0
-        columns: dict[str, list[Any]] = spec.to_columns(records)
-        columns["src_topic"] = [p.topic for p in pending for _ in p.records]
-        columns["src_partition"] = [p.partition for p in pending for _ in p.records]
-        columns["src_offset"] = [p.offset for p in pending for _ in p.records]
+        columns = {
+            name: list(chain.from_iterable(p.columns[name] for p in pending))
+            for name in spec.columns
+        }
+        for name in ("src_topic", "src_partition", "src_offset"):
+            get = attrgetter(name.removeprefix("src_"))
+            columns[name] = list(chain.from_iterable([get(p)] * p.rows for p in pending))
         rows = await self.warehouse.ainsert(spec.table, columns)
         stats.count(f"sink.rows.{spec.table}", rows)
         return rows
