@@ -8,6 +8,7 @@ from decimal import Decimal
 from warroom.schemas.budget import BudgetDecision, Change
 from warroom.schemas.decisions import RuleHitRecord, Verdict
 from warroom.schemas.events import Click, Order, Payment, Viewer
+from warroom.schemas.reviews import LABEL_OF, ReviewLabel
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
 KINDS = ("impression", "impression", "play", "click")
@@ -107,4 +108,23 @@ def decision(i: int) -> BudgetDecision:
         entities=[f"campaign:c{i}", "shop:s1"],
         window_end=T0 + timedelta(minutes=i),
         decided_at=T0 + timedelta(minutes=i, seconds=1),
+    )
+
+
+def label(i: int, action: str = "confirm_fraud", minutes: int = 5) -> ReviewLabel:
+    """A reviewer's decision on order ``ord{i}``, ``minutes`` after T0."""
+    return ReviewLabel(
+        key=f"review|ord{i}",
+        order_id=f"ord{i}",
+        shop_id="s1",
+        action=action,  # type: ignore[arg-type]
+        label=LABEL_OF[action],
+        outcome="hold",
+        score=60,
+        rules=["risk.same_ip_burst"],
+        verdict_key=f"ord{i}|risk.same_ip_burst@1",
+        decided_by="reviewer@s1",
+        decided_at=T0 + timedelta(minutes=minutes),
+        note="",
+        entities=[f"order:ord{i}", "shop:s1"],
     )

@@ -83,3 +83,16 @@ async def test_bad_platform_input_is_skipped_and_its_neighbours_are_written(
     assert sink.take_committable() == {(TOPIC["clicks"], 0): 3}
     ids = await warehouse.aquery("SELECT event_id FROM clicks ORDER BY event_id")
     assert ids == [("k0",), ("k1",), ("k2",)]
+
+
+async def test_the_latest_label_of_an_order_wins(warehouse: Warehouse) -> None:
+    labels = [events.label(i) for i in range(5)] + [events.label(2, "release", minutes=9)]
+    await write(warehouse, "labels", labels)
+    rows = await warehouse.aquery(
+        "SELECT order_id, label, action, rules FROM labels FINAL WHERE order_id IN ('ord1', 'ord2')"
+        " ORDER BY order_id"
+    )
+    assert rows == [
+        ("ord1", "fraud", "confirm_fraud", ["risk.same_ip_burst"]),
+        ("ord2", "legit", "release", ["risk.same_ip_burst"]),
+    ]

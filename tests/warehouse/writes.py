@@ -14,7 +14,7 @@ from warroom.store.warehouse.sink import BatchingSink
 from warroom.streams.codecs import encode_envelope
 
 TOPIC = {"clicks": "t.clicks", "orders": "t.orders", "payments": "t.payments"}
-TOPIC |= {"verdicts": "t.verdicts", "budget_decisions": "t.decisions"}
+TOPIC |= {"verdicts": "t.verdicts", "budget_decisions": "t.decisions", "labels": "t.labels"}
 
 
 def new_sink(warehouse: Warehouse, flush_rows: int = 100_000) -> BatchingSink:

@@ -1,5 +1,5 @@
-"""Write clicks, orders, payments, verdicts and budget decisions to the warehouse, in
-batches of thousands of rows, off the decision path.
+"""Write clicks, orders, payments, verdicts, budget decisions and review labels to the
+warehouse, in batches of thousands of rows, off the decision path.
 
 The sink has its own consumer group (``<app id>.warehouse``, see
 ``store/warehouse/consumer.py``), so a slow or absent ClickHouse never holds up an
@@ -32,6 +32,7 @@ ROUTES = {
     topics.payments_by_order: rows.PAYMENTS,
     topics.verdicts: rows.VERDICTS,
     topics.decisions: rows.DECISIONS,
+    topics.labels: rows.LABELS,
 }
 
 

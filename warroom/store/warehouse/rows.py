@@ -6,7 +6,8 @@ fails; the sink skips it). Orders and payments are read after ingest validated t
 from warroom's own re-keyed topics (``orders-by-shop``, ``payments-by-order``), and,
 like verdicts and budget decisions, decoded as plain JSON: validating every order a
 second time would cost the sink more than its insert. Clicks have no such topic yet
-and are validated from the platform's topic. Pure: no client, no clock.
+and are validated from the platform's topic. Reviewers' labels come from the ``labels``
+topic (the latest decision on an order wins). Pure: no client, no clock.
 """
 
 from __future__ import annotations
@@ -118,7 +119,17 @@ DECISIONS = TableSpec(
     },
 )
 
-TABLES = {spec.table: spec for spec in (CLICKS, ORDERS, PAYMENTS, VERDICTS, DECISIONS)}
+LABELS = TableSpec(
+    "labels",
+    objects,
+    {
+        **g.keys("key order_id shop_id action label outcome score rules verdict_key"),
+        **g.keys("decided_by note"),
+        **g.times("decided_at"),
+    },
+)
+
+TABLES = {spec.table: spec for spec in (CLICKS, ORDERS, PAYMENTS, VERDICTS, DECISIONS, LABELS)}
 
 
 def spec(table: str) -> TableSpec:

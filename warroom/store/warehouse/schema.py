@@ -73,8 +73,10 @@ TABLES = {
     ) ENGINE = ReplacingMergeTree(decided_at) PARTITION BY toYYYYMM(window_end)
       ORDER BY (shop_id, key, result)""",
     "labels": f"""(
-        order_id String, shop_id String, label Enum8('release' = 1, 'confirm_fraud' = 2),
-        rules Array(String), decided_by String, decided_at {UTC}, {SOURCE}
+        key String, order_id String, shop_id String,
+        action Enum8('release' = 1, 'confirm_fraud' = 2), label Enum8('legit' = 1, 'fraud' = 2),
+        outcome String, score Float64, rules Array(String), verdict_key String,
+        decided_by String, decided_at {UTC}, note String, {SOURCE}
     ) ENGINE = ReplacingMergeTree(decided_at) ORDER BY (shop_id, order_id)""",
     # Rollups, filled by the views below.
     "campaign_minute": f"""(
