@@ -18,8 +18,9 @@ from mode import Service
 
 from warroom.app import app
 from warroom.settings import get_settings
-from warroom.store.warehouse import Warehouse, WarehouseError, open_warehouse, rows
+from warroom.store.warehouse import Warehouse, WarehouseError, rows
 from warroom.store.warehouse.consumer import SinkConsumer
+from warroom.store.warehouse.shared import close_shared_warehouse, shared_warehouse
 from warroom.store.warehouse.sink import BatchingSink
 from warroom.streams import topics
 
@@ -48,7 +49,7 @@ class SinkWarehouse(Service):
             return
         while self.warehouse is None and not self.should_stop:
             try:
-                self.warehouse = await asyncio.to_thread(open_warehouse, s)
+                self.warehouse = await asyncio.to_thread(shared_warehouse, s)
             except WarehouseError as exc:
                 log.error("warehouse unavailable (%s); retrying in %g s", exc, RETRY_OPEN_S)
                 await self.sleep(RETRY_OPEN_S)
@@ -64,4 +65,4 @@ class SinkWarehouse(Service):
         if self.consumer is not None:
             await self.consumer.stop()
         if self.warehouse is not None:
-            await asyncio.to_thread(self.warehouse.close)
+            await asyncio.to_thread(close_shared_warehouse)

@@ -24,6 +24,8 @@ from warroom.store.warehouse.sink import BatchingSink
 
 log = logging.getLogger(__name__)
 BACKOFF_S = (0.2, 5.0)
+#: Decode about this much between two yields to the event loop (~10 ms of work).
+YIELD_BYTES = 512 * 1024
 
 
 class SinkConsumer(ConsumerRebalanceListener):
@@ -114,7 +116,11 @@ class SinkConsumer(ConsumerRebalanceListener):
             log.warning("warehouse sink: %r; retrying", exc)
             await asyncio.sleep(1)
             return
-        now = time.monotonic()
+        now, since_yield = time.monotonic(), 0
         for tp, messages in batches.items():
             for m in messages:
                 self.sink.add(tp.topic, tp.partition, m.offset, m.value or b"", now)
+                since_yield += len(m.value or b"")
+                if since_yield >= YIELD_BYTES:  # decoding is CPU: let the agents run
+                    await asyncio.sleep(0)
+                    since_yield = 0

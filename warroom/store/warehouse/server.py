@@ -2,9 +2,11 @@
 
 This is the production path, and the only one with several workers: every worker's
 sinks and every API process talk to the same server. Columns of Python values are
-sent with ``columnar=True``; when every column is already a numpy array the driver's
-numpy path sends them without a per-value loop (the faster one, when the caller has
-numpy data, e.g. benchmarks and bulk loads).
+sent with ``columnar=True``. When every column is a numeric or datetime64 numpy array
+the driver's numpy path sends them without a per-value loop. It does not pay for the
+sink's tables: measured on 18.16 with the orders table, converting to numpy and
+inserting was no faster than Python columns, and the driver's numpy path mis-writes
+Decimal object arrays, so object-dtype columns always take the plain path.
 
 A connection that drops (server restarted) is reopened by the driver on the next call;
 until the server answers again every call raises ``WarehouseUnavailable``.
@@ -88,7 +90,7 @@ class ServerWarehouse(Warehouse):
             return 0
         names = ", ".join(columns)
         sql = f"INSERT INTO {table} ({names}) VALUES"
-        if all(isinstance(c, np.ndarray) for c in columns.values()):
+        if all(isinstance(c, np.ndarray) and c.dtype != object for c in columns.values()):
             self._call(self._numpy.execute, sql, list(columns.values()), columnar=True)
         else:
             self._call(self._client.execute, sql, list(columns.values()), columnar=True)
