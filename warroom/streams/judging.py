@@ -28,13 +28,11 @@ def live_rule(rule_id: str) -> RuleVersion | None:
 def order_entities(order: Order) -> list[str]:
     """Every entity of an order an allow-list entry may name.
 
-        >>> from warroom.schemas.events import Order, Payment
-    from warroom.schemas.internal import OrderSeen
-        >>> o = Order(event_id="e", ts="2024-11-11T00:00:00Z", order_id="o1", user_id="u1",
-        ...           ip="10.0.0.1", device_id="d1", shop_id="s1", sku="k1", quantity=1,
-        ...           unit_price="9.90", amount="9.90")
-        >>> order_entities(o)
-        ['order:o1', 'shop:s1', 'user:u1', 'ip:10.0.0.1', 'sku:k1', 'device:d1']
+    >>> o = Order(event_id="e", ts="2024-11-11T00:00:00Z", order_id="o1", user_id="u1",
+    ...           ip="10.0.0.1", device_id="d1", shop_id="s1", sku="k1", quantity=1,
+    ...           unit_price="9.90", amount="9.90")
+    >>> order_entities(o)
+    ['order:o1', 'shop:s1', 'user:u1', 'ip:10.0.0.1', 'sku:k1', 'device:d1']
     """
     entities = [
         f"order:{order.order_id}",
