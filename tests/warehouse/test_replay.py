@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.warehouse import events
 from tests.warehouse.writes import TOPIC, add, new_sink
 from warroom.store.warehouse import Warehouse
@@ -49,3 +51,15 @@ async def test_offsets_that_start_over_are_not_taken_for_a_replay(warehouse: War
     add(after, "clicks", events.clicks(200, start=500), offset=0)
     assert await after.flush() == 200
     assert await warehouse.aquery("SELECT count() FROM clicks FINAL") == [(700,)]
+
+
+async def test_messages_that_arrive_during_a_flush_wait_for_the_next(warehouse: Warehouse) -> None:
+    sink = new_sink(warehouse)
+    add(sink, "clicks", events.clicks(300), offset=0)
+    flushing = asyncio.create_task(sink.flush())
+    await asyncio.sleep(0)  # the flush has taken its batch and waits on the warehouse
+    add(sink, "clicks", events.clicks(200, start=300), offset=6)
+    assert await flushing == 300
+    assert sink.rows == 200
+    assert await sink.flush() == 200
+    assert await warehouse.aquery("SELECT count() FROM clicks FINAL") == [(500,)]

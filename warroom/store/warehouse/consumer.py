@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 BACKOFF_S = (0.2, 5.0)
 #: Decode about this much between two yields to the event loop (~10 ms of work).
 YIELD_BYTES = 512 * 1024
+#: How long stopping waits for a flush under way, and then for the last one.
+STOP_WAIT_S = 10.0
 
 
 class SinkConsumer(ConsumerRebalanceListener):
@@ -48,6 +50,8 @@ class SinkConsumer(ConsumerRebalanceListener):
         self.backoff = BACKOFF_S[0]
         self.healthy = True
         self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._stopping = False
 
     async def start(self) -> None:
         await self.consumer.start()
@@ -55,13 +59,17 @@ class SinkConsumer(ConsumerRebalanceListener):
         self._task = asyncio.create_task(self._run(), name="warehouse-sink")
 
     async def stop(self) -> None:
-        """Flush what is buffered (one try), commit it, and leave the group."""
+        """Flush what is buffered (one try), commit it, and leave the group. A flush under
+        way is let finish (up to STOP_WAIT_S): cut short, its insert could land unrecorded
+        and be written again."""
+        self._stopping = True
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        with contextlib.suppress(WarehouseError, KafkaError):
-            await self.flush_and_commit()
+            if not self._lock.locked():
+                self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, STOP_WAIT_S)
+        with contextlib.suppress(WarehouseError, KafkaError, TimeoutError):
+            await asyncio.wait_for(self.flush_and_commit(), STOP_WAIT_S)
         await self.consumer.stop()
 
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
@@ -78,16 +86,20 @@ class SinkConsumer(ConsumerRebalanceListener):
             self.consumer.pause(*assigned)
 
     async def flush_and_commit(self) -> int:
-        """Flush the sink and commit what it wrote; the rows written."""
-        try:
-            return await self.sink.flush()
-        finally:
-            offsets = self.sink.take_committable()
-            if offsets:
-                await self.consumer.commit({TopicPartition(*tp): o for tp, o in offsets.items()})
+        """Flush the sink and commit what it wrote; the rows written. One at a time: a
+        rebalance flushes from aiokafka's task while the loop may be flushing."""
+        async with self._lock:
+            try:
+                return await self.sink.flush()
+            finally:
+                offsets = self.sink.take_committable()
+                if offsets:
+                    await self.consumer.commit(
+                        {TopicPartition(*tp): o for tp, o in offsets.items()}
+                    )
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             if self.sink.due(time.monotonic()) and not await self._try_flush():
                 await self._poll(int(self.backoff * 1000))  # paused: keeps the group only
                 continue

@@ -115,12 +115,14 @@ class BatchingSink:
 
     async def flush(self) -> int:
         """Insert every buffered table; the rows written. Raises ``WarehouseError`` (and
-        keeps what is not written) when ClickHouse fails; tables written stay written."""
+        keeps what is not written) when ClickHouse fails; tables written stay written.
+        Messages added while a flush runs wait for the next one."""
         written = 0
         for buffer in self.buffers.values():
             if buffer.pending:
                 written += await self._flush_table(buffer)
-        self.oldest = None
+        if not any(b.pending for b in self.buffers.values()):
+            self.oldest = None
         return written
 
     def take_committable(self) -> dict[TP, int]:
@@ -129,17 +131,22 @@ class BatchingSink:
         return out
 
     async def _flush_table(self, buffer: TableBuffer) -> int:
-        await self._load_floors(buffer)
-        fresh = [p for p in buffer.pending if p.offset > self.floor.get((p.topic, p.partition), -1)]
-        skipped = buffer.rows - sum(p.rows for p in fresh)
+        batch, buffer.pending, buffer.rows = buffer.pending, [], 0
+        try:
+            await self._load_floors(buffer.spec, batch)
+            fresh = [p for p in batch if p.offset > self.floor.get((p.topic, p.partition), -1)]
+            rows = await self._insert(buffer.spec, fresh)
+        except BaseException:  # not written: back in front of what came meanwhile
+            buffer.pending = batch + buffer.pending
+            buffer.rows = sum(p.rows for p in buffer.pending)
+            raise
+        skipped = sum(p.rows for p in batch) - sum(p.rows for p in fresh)
         if skipped:
             stats.count(f"sink.replayed.{buffer.spec.table}", skipped)
-        rows = await self._insert(buffer.spec, fresh)
-        for p in buffer.pending:
+        for p in batch:
             tp = (p.topic, p.partition)
             self.floor[tp] = max(self.floor.get(tp, -1), p.offset)
             self.committable[tp] = max(self.committable.get(tp, 0), p.offset + 1)
-        buffer.pending, buffer.rows = [], 0
         return rows
 
     async def _insert(self, spec: TableSpec, pending: list[Pending]) -> int:
@@ -157,13 +164,13 @@ class BatchingSink:
         stats.count(f"sink.rows.{spec.table}", rows)
         return rows
 
-    async def _load_floors(self, buffer: TableBuffer) -> None:
+    async def _load_floors(self, spec: TableSpec, batch: list[Pending]) -> None:
         """Read the high-water marks of the partitions this consumer has not seen yet."""
-        unknown = {(p.topic, p.partition) for p in buffer.pending} - self.floor.keys()
+        unknown = {(p.topic, p.partition) for p in batch} - self.floor.keys()
         for topic in {t for t, _ in unknown}:
             marks: dict[int, int] = dict(
                 await self.warehouse.aquery(
-                    f"SELECT src_partition, max(src_offset) FROM {buffer.spec.table}"
+                    f"SELECT src_partition, max(src_offset) FROM {spec.table}"
                     " WHERE src_topic = %(topic)s GROUP BY src_partition",
                     {"topic": topic},
                 )
