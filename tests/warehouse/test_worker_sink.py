@@ -88,3 +88,29 @@ async def test_the_embedded_worker_keeps_orders_in_chdb(broker: str, tmp_path: P
     )
     out, _ = await proc.communicate()
     assert (proc.returncode, out.decode().strip()) == (0, "8")
+
+
+async def test_a_worker_started_while_clickhouse_is_down_catches_up(
+    broker: str, tmp_path: Path
+) -> None:
+    clickhouse = ClickHouseServer()  # not running yet
+    server = start_warroom(
+        broker, tmp_path, WARROOM_CLICKHOUSE_DSN=clickhouse.dsn, WARROOM_WAREHOUSE_DATABASE="late"
+    )
+    try:
+        await post_orders(server.url)  # the worker decides on them meanwhile
+        await asyncio.sleep(1)
+        clickhouse.start()
+        warehouse = ServerWarehouse(clickhouse.dsn, "late")
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            if await _has_tables(warehouse):
+                rows = await warehouse.aquery("SELECT count() FROM orders FINAL")
+                if rows == [(8,)]:
+                    break
+            await asyncio.sleep(0.3)
+        assert await warehouse.aquery("SELECT count() FROM orders FINAL") == [(8,)]
+        warehouse.close()
+    finally:
+        assert stop_warroom(server) == 0
+        clickhouse.remove()
