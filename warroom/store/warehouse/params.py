@@ -47,6 +47,7 @@ def quote(value: Any) -> str:
 
 def render(sql: str, params: Mapping[str, Any] | None) -> str:
     """``sql`` with its ``%(name)s`` placeholders filled (no params: ``sql`` unchanged).
+    With params, a literal ``%`` (``LIKE 'a%'``) is written ``%%``.
 
     >>> render("SELECT * FROM t WHERE shop_id = %(shop)s", {"shop": "s1"})
     "SELECT * FROM t WHERE shop_id = 's1'"
