@@ -219,6 +219,22 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
         {"admin", "risk"},
     ),
     ("GET", "/v1/rules/{rule_id}/versions", "/v1/rules/risk.same_ip_burst/versions", none, READ),
+    (
+        "POST",
+        "/v1/rules/{rule_id}/candidate",
+        "/v1/rules/risk.same_ip_burst/candidate",
+        lambda r: {"revision": 999},
+        {"admin", "risk"},
+    ),
+    (
+        "DELETE",
+        "/v1/rules/{rule_id}/candidate",
+        "/v1/rules/risk.same_ip_burst/candidate",
+        none,
+        {"admin", "risk"},
+    ),
+    ("GET", "/v1/rules/{rule_id}/shadow", "/v1/rules/risk.same_ip_burst/shadow", none, READ),
+    ("GET", "/v1/rules/{rule_id}/shadow", "/v1/rules/budget.m/shadow", none, READ),
     ("GET", "/v1/reviews", "/v1/reviews", none, READ),
     ("GET", "/v1/reviews/{order_id}", "/v1/reviews/o-none", none, READ),
     (
@@ -376,6 +392,7 @@ def test_a_key_scoped_to_one_shop_never_touches_another(client: TestClient) -> N
         == 403
     )
     assert client.get("/v1/rules/budget.m", headers=other).status_code == 403
+    assert client.get("/v1/rules/budget.m/shadow", headers=other).status_code == 403
     assert (
         client.post(
             "/v1/rules", json={**budget_rule("x"), "shop_id": None}, headers=other

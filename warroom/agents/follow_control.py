@@ -11,7 +11,13 @@ from mode import Service
 
 from warroom.app import app
 from warroom.rules.rulebook import rulebook
-from warroom.schemas.control import AllowListChanged, EntityChanged, KillSwitch, RulePublished
+from warroom.schemas.control import (
+    AllowListChanged,
+    EntityChanged,
+    KillSwitch,
+    RuleCandidate,
+    RulePublished,
+)
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.allow_list import allow_list
@@ -37,6 +43,13 @@ def apply_control(topic: str, raw: bytes) -> None:
     if kind == "allow":
         allow_list.apply(AllowListChanged.model_validate_json(raw))
         stats.count("control.allow_list")
+        return
+    if kind == "candidate":
+        candidate = RuleCandidate.model_validate_json(raw)
+        if rulebook.apply_candidate(candidate):
+            stats.count("rulebook.candidates")
+            state = "ended" if candidate.body is None else "runs beside the live version"
+            log.info("candidate %s v%d %s", candidate.rule_id, candidate.version, state)
         return
     message = RulePublished.model_validate_json(raw)
     if rulebook.apply(message):

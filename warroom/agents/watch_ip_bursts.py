@@ -9,6 +9,7 @@ from typing import cast
 from faust.types import StreamT
 
 from warroom.app import app
+from warroom.rules.base import Hit
 from warroom.rules.risk import same_ip_burst
 from warroom.rules.rulebook import rulebook
 from warroom.schemas.decisions import Verdict
@@ -16,8 +17,8 @@ from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
-from warroom.streams.judging import order_verdict
-from warroom.streams.send import send_envelopes
+from warroom.streams.judging import order_verdict, send_verdicts
+from warroom.streams.shadow import shadow_outbox
 from warroom.streams.windows import SlidingLog
 
 _s = get_settings()
@@ -34,9 +35,12 @@ def judge(order: Order, now: datetime) -> Verdict | None:
     if ip_log.is_late(ts):
         stats.count("late.orders")
     ip_log.add(order.ip, ts, order.order_id, now=now.timestamp())
-    hit = same_ip_burst.same_ip_burst(
-        order.ip, ts, ip_log.around(order.ip, ts, params.window_s), params
-    )
+
+    def judge_with(p: same_ip_burst.Params) -> Hit | None:
+        return same_ip_burst.same_ip_burst(order.ip, ts, ip_log.around(order.ip, ts, p.window_s), p)
+
+    hit = judge_with(params)
+    shadow_outbox.judge(rule, order, judge_with, now)
     return order_verdict(order, [(hit, rule)] if hit else [], now)
 
 
@@ -46,11 +50,11 @@ async def watch_ip_bursts(stream: StreamT[bytes]) -> None:
     async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
         now = datetime.now(UTC)
         verdicts = [v for raw in batch for o in decode_trusted(Order, raw) if (v := judge(o, now))]
-        stats.count("verdicts", len(verdicts))
-        await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)
+        await send_verdicts(verdicts)
         if time.monotonic() - last_expiry > _s.flush_interval_s:
-            ip_log.horizon_s = cast(
-                same_ip_burst.Params, rulebook.current(same_ip_burst.RULE_ID).params
-            ).window_s
+            ip_log.horizon_s = max(  # the candidate's window too, while it has one
+                cast(same_ip_burst.Params, v.params).window_s
+                for v in rulebook.running(same_ip_burst.RULE_ID)
+            )
             ip_log.expire()
             last_expiry = time.monotonic()

@@ -17,6 +17,7 @@ from warroom.streams.feed import FeedHub
 from warroom.streams.live import LiveView, campaign_view, creative_view
 from warroom.streams.producer import IngestProducer
 from warroom.streams.relay import OutboxRelay
+from warroom.streams.shadow_tally import ShadowTally
 from warroom.streams.tail import TopicTail
 
 
@@ -30,6 +31,7 @@ class Runtime:
     feed: FeedHub = field(default_factory=FeedHub)
     live: LiveView[CampaignLive] = field(default_factory=campaign_view)
     creative_live: LiveView[CreativeLive] = field(default_factory=creative_view)
+    shadow: ShadowTally = field(default_factory=ShadowTally)
 
 
 def open_store(settings: Settings) -> Store:
@@ -70,6 +72,8 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
             rt.creative_live.publish_envelope,
             backlog=None,
         ),
+        # from the end: the shadow tally counts what this process saw since it started
+        TopicTail(bootstrap, [topics.shadow.get_topic_name()], rt.shadow.add_envelope, backlog=0),
     ]
     await rt.producer.start()
     await rt.relay.start()

@@ -14,7 +14,7 @@ from warroom.errors import VersionConflict
 from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
 from warroom.rules.registry import BUILTIN, KINDS, rule_kind
-from warroom.schemas.control import RulePublished
+from warroom.schemas.control import RuleCandidate, RulePublished
 
 Mode = Literal["off", "shadow", "enforce"]
 
@@ -47,9 +47,45 @@ class Rulebook:
 
     def __init__(self, versions: tuple[RuleVersion, ...] = DEFAULTS) -> None:
         self._current = {v.rule_id: v for v in versions}
+        self._candidates: dict[str, RuleVersion] = {}
 
     def current(self, rule_id: str) -> RuleVersion:
         return self._current[rule_id]
+
+    def candidate(self, rule_id: str) -> RuleVersion | None:
+        """The version judged beside the live one (shadow comparison), if any."""
+        return self._candidates.get(rule_id)
+
+    def running(self, rule_id: str) -> list[RuleVersion]:
+        """The live version and the candidate, if any (state must cover both)."""
+        return [self._current[rule_id], *filter(None, [self._candidates.get(rule_id)])]
+
+    def apply_candidate(self, message: RuleCandidate) -> bool:
+        """Start or end a candidate; False when stale (not newer than the live version,
+        or an end of a candidate that is no longer the one running)."""
+        known = self._candidates.get(message.rule_id)
+        if message.body is None:
+            if known is None or known.version != message.version:
+                return False
+            del self._candidates[message.rule_id]
+            return True
+        live = self._current.get(message.rule_id)
+        if live is not None and message.version <= live.version:
+            return False
+        if known is not None and message.version <= known.version:
+            return False
+        mode, params = rule_kind(message.kind).parse(message.body)
+        scope, shop = (live.scope, live.shop_id) if live else (None, None)
+        self._candidates[message.rule_id] = RuleVersion(
+            message.rule_id, message.version, mode, params, scope, shop
+        )
+        return True
+
+    def _supersede(self, rule_id: str, live_version: int) -> None:
+        """A live version at or past the candidate ends it (it was promoted or replaced)."""
+        known = self._candidates.get(rule_id)
+        if known is not None and known.version <= live_version:
+            del self._candidates[rule_id]
 
     def publish(self, version: RuleVersion) -> None:
         """Make ``version`` current; versions only move forward."""
@@ -59,6 +95,7 @@ class Rulebook:
                 f"{version.rule_id} is at v{known.version}; got v{version.version}"
             )
         self._current[version.rule_id] = version
+        self._supersede(version.rule_id, version.version)
 
     def apply(self, message: RulePublished) -> bool:
         """Apply a control message; False when it is not newer than what is live (redelivery).
@@ -73,6 +110,7 @@ class Rulebook:
         self._current[message.rule_id] = RuleVersion(
             message.rule_id, message.version, mode, params, message.scope, message.shop_id
         )
+        self._supersede(message.rule_id, message.version)
         return True
 
     def budget_rules(self, scope: str) -> list[RuleVersion]:

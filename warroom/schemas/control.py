@@ -29,6 +29,25 @@ class RulePublished(BaseModel):
     published_by: str
 
 
+class RuleCandidate(BaseModel):
+    """A rule's candidate version started (``body`` set) or ended (``body`` None).
+
+    Workers judge each event with it beside the live version; its hits never change an
+    outcome. Sent under the key ``candidate:<rule_id>`` so that compaction keeps it
+    beside the rule's live version.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    type: Literal["candidate"] = "candidate"
+    rule_id: str
+    version: int
+    kind: str
+    body: dict[str, Any] | None
+    at: datetime
+    by: str
+
+
 class EntityChanged(BaseModel):
     """A shop, campaign or creative the workers need changed (``data`` None: deleted)."""
 

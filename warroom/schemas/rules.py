@@ -96,6 +96,7 @@ class RulePublic(BaseModel):
     shop_id: str | None
     draft: dict[str, Any]
     live_version: int | None
+    candidate_version: int | None = None
     revision: int
     created_at: UtcTime
     updated_at: UtcTime

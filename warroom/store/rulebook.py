@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from warroom.errors import Conflict, NotFound, StaleVersion
 from warroom.rules.budget import playbook
 from warroom.rules.registry import BUILTIN, rule_kind
-from warroom.schemas.control import RulePublished
+from warroom.rules.risk.shadow import SHADOW_KINDS
+from warroom.schemas.control import RuleCandidate, RulePublished
 from warroom.store.audit import record
 from warroom.store.models import Rule, RuleVersion
+from warroom.store.models.types import utcnow
 from warroom.store.outbox import enqueue
 
 
@@ -36,6 +38,7 @@ def view(rule: Rule) -> dict[str, Any]:
         "shop_id": rule.shop_id,
         "draft": rule.draft,
         "live_version": rule.live_version,
+        "candidate_version": rule.candidate_version,
         "revision": rule.revision,
     }
 
@@ -104,8 +107,8 @@ def update_draft(
     return rule
 
 
-def _go_live(
-    session: Session, actor: str, rule: Rule, body: dict[str, Any], note: str, control_topic: str
+def _new_version(
+    session: Session, actor: str, rule: Rule, body: dict[str, Any], note: str
 ) -> RuleVersion:
     last = session.scalar(
         select(func.max(RuleVersion.version)).where(RuleVersion.rule_id == rule.id)
@@ -114,6 +117,32 @@ def _go_live(
         rule_id=rule.id, version=(last or 0) + 1, body=body, published_by=actor, note=note
     )
     session.add(version)
+    return version
+
+
+def _announce_candidate(
+    session: Session, actor: str, rule: Rule, version: int, body: dict[str, Any] | None, topic: str
+) -> None:
+    message = RuleCandidate(
+        rule_id=rule.id, version=version, kind=rule.kind, body=body, at=utcnow(), by=actor
+    )
+    enqueue(session, topic, f"candidate:{rule.id}", message)
+
+
+def _end_candidate(session: Session, actor: str, rule: Rule, control_topic: str) -> int | None:
+    """End the rule's candidate, if any: clear it, tell the workers; the version it was."""
+    ended = rule.candidate_version
+    if ended is not None:
+        rule.candidate_version = None
+        _announce_candidate(session, actor, rule, ended, None, control_topic)
+    return ended
+
+
+def _go_live(
+    session: Session, actor: str, rule: Rule, body: dict[str, Any], note: str, control_topic: str
+) -> RuleVersion:
+    _end_candidate(session, actor, rule, control_topic)  # promoted, or superseded
+    version = _new_version(session, actor, rule, body, note)
     rule.live_version = version.version
     session.flush()
     enqueue(
@@ -181,6 +210,58 @@ def rollback(
         {"live_version": version.version, "from_version": to_version, "body": body},
     )
     return version
+
+
+def start_candidate(
+    session: Session, actor: str, rule_id: str, revision: int | None, note: str, control_topic: str
+) -> RuleVersion:
+    """Version the draft as the rule's candidate: judged beside the live version on the
+    same events, its hits never change an outcome. Replaces a candidate running already."""
+    rule = get_rule(session, rule_id)
+    _check_revision(rule, revision)
+    if rule.kind not in SHADOW_KINDS:
+        raise Conflict(
+            f"rule {rule_id!r} is a {rule.kind} rule; candidates run for {sorted(SHADOW_KINDS)}"
+        )
+    if rule.live_version is None:
+        raise Conflict(f"rule {rule_id!r} has no live version to compare a candidate with")
+    body = canonical(rule.kind, rule.draft)
+    before = _end_candidate(session, actor, rule, control_topic)
+    version = _new_version(session, actor, rule, body, note or "candidate")
+    rule.candidate_version = version.version
+    session.flush()
+    _announce_candidate(session, actor, rule, version.version, body, control_topic)
+    after = {"candidate_version": version.version, "body": body}
+    record(
+        session,
+        actor,
+        "candidate",
+        "rule",
+        rule_id,
+        rule.shop_id,
+        {"candidate_version": before},
+        after,
+    )
+    return version
+
+
+def end_candidate(session: Session, actor: str, rule_id: str, control_topic: str) -> None:
+    """Stop judging with the rule's candidate (NotFound when it has none)."""
+    rule = get_rule(session, rule_id)
+    ended = _end_candidate(session, actor, rule, control_topic)
+    if ended is None:
+        raise NotFound(f"rule {rule_id!r} has no candidate")
+    session.flush()
+    record(
+        session,
+        actor,
+        "end_candidate",
+        "rule",
+        rule_id,
+        rule.shop_id,
+        {"candidate_version": ended},
+        {"candidate_version": None},
+    )
 
 
 def delete_rule(session: Session, actor: str, rule_id: str, revision: int | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
+from warroom.rules.base import Hit
 from warroom.rules.risk import entity_burst
 from warroom.rules.risk.entity_burst import EntityKind
 from warroom.rules.rulebook import rulebook
@@ -13,6 +14,7 @@ from warroom.schemas.decisions import Verdict
 from warroom.schemas.events import Order
 from warroom.streams import stats
 from warroom.streams.judging import live_rule, order_verdict
+from warroom.streams.shadow import shadow_outbox
 from warroom.streams.windows import SlidingLog
 
 #: How late (behind the newest order seen) an order may arrive and still be counted.
@@ -39,12 +41,19 @@ class BurstWatch:
         if self.log.is_late(ts):
             stats.count(f"late.orders.{self.kind}")
         self.log.add(key, ts, order.order_id, now=now.timestamp())
-        window = self.log.around(key, ts, params.window_s)
-        hit = entity_burst.entity_burst(self.kind, key, ts, window, params)
+
+        def judge_with(p: entity_burst.Params) -> Hit | None:
+            return entity_burst.entity_burst(
+                self.kind, key, ts, self.log.around(key, ts, p.window_s), p
+            )
+
+        hit = judge_with(params)
+        shadow_outbox.judge(rule, order, judge_with, now)
         return order_verdict(order, [(hit, rule)] if hit else [], now)
 
     def expire(self) -> None:
         """Forget orders older than the live window (the window may have been retuned)."""
-        params = cast(entity_burst.Params, rulebook.current(self.rule_id).params)
-        self.log.horizon_s = params.window_s
+        self.log.horizon_s = max(  # the candidate's window too, while it has one
+            cast(entity_burst.Params, v.params).window_s for v in rulebook.running(self.rule_id)
+        )
         self.log.expire()

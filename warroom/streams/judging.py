@@ -15,6 +15,7 @@ from warroom.schemas.internal import OrderSeen
 from warroom.streams import stats, topics
 from warroom.streams.allow_list import allow_list
 from warroom.streams.send import send_envelopes
+from warroom.streams.shadow import shadow_outbox
 
 Hits = list[tuple[Hit, RuleVersion]]
 
@@ -67,3 +68,4 @@ def order_verdict(order: Order, hits: Hits, now: datetime) -> Verdict | None:
 async def send_verdicts(verdicts: Sequence[Verdict]) -> None:
     stats.count("verdicts", len(verdicts))
     await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)
+    await shadow_outbox.send()  # the comparisons judged beside these verdicts

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import cast
 
+from warroom.rules.base import Hit
 from warroom.rules.risk import price_deviation
 from warroom.rules.risk.price_stats import RunningMean
 from warroom.schemas.decisions import Verdict
 from warroom.schemas.events import Order
 from warroom.streams.judging import live_rule, order_verdict
 from warroom.streams.ledger import Recent
+from warroom.streams.shadow import shadow_outbox
 
 #: Each new price weighs 1 / ~1000 of the average: it follows a price that drifts.
 DECAY = 0.999
@@ -55,8 +57,12 @@ class SkuPrices:
         history = self.history(order.sku)
         hit = None
         if rule is not None:
-            params = cast(price_deviation.Params, rule.params)
-            hit = price_deviation.price_deviation(order.sku, order.unit_price, history, params)
+
+            def judge_with(p: price_deviation.Params) -> Hit | None:
+                return price_deviation.price_deviation(order.sku, order.unit_price, history, p)
+
+            hit = judge_with(cast(price_deviation.Params, rule.params))
+            shadow_outbox.judge(rule, order, judge_with, now)
         if hit is None and self._seen.get(order.order_id) is None:
             self._means[order.sku] = history.add(float(order.unit_price))
         self._seen.put(order.order_id, order.ts.timestamp(), True, now=now.timestamp())

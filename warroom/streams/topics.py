@@ -55,6 +55,8 @@ creative_live = _topic("creative-live", internal=True)
 payments_by_order = _topic("payments-by-order", internal=True)
 #: Payment attempts keyed by payer ("user:u1", "card:h9f"), from the payment agent.
 payments_by_payer = _topic("payments-by-payer", internal=True)
+#: Shadow comparisons (a rule's candidate beside its live version), for the API's report.
+shadow = _topic("shadow", internal=True)
 
 ALL = (
     clicks,
@@ -75,6 +77,7 @@ ALL = (
     creative_live,
     payments_by_order,
     payments_by_payer,
+    shadow,
 )
 
 

@@ -27,6 +27,8 @@ class Rule(Base):
     shop_id: Mapped[str | None] = mapped_column(String(64), index=True)  # None: every shop
     draft: Mapped[dict[str, Any]] = mapped_column(Document)
     live_version: Mapped[int | None] = mapped_column(Integer)
+    #: A version judged beside the live one, whose hits never change an outcome (shadow).
+    candidate_version: Mapped[int | None] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer, default=1)  # optimistic concurrency
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
