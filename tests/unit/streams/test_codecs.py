@@ -258,3 +258,39 @@ def test_empty_envelope_round_trips() -> None:
 )
 def test_any_campaign_minutes_round_trip(minutes: list[CampaignMinute]) -> None:
     assert decode_trusted(CampaignMinute, encode_envelope(minutes)) == minutes
+
+
+def test_trusted_decoding_gives_what_full_validation_gives() -> None:
+    """Internal envelopes skip the costly field checks; the records come out the same."""
+    from warroom.sim.traffic import Traffic
+    from warroom.streams.codecs import decode_trusted
+
+    ticks = Traffic(3).tick(1_700_000_000.0, 400)
+    for model_name, items in (("orders", ticks["orders"]), ("clicks", ticks["clicks"])):
+        full, bad = decode_events(model_name, orjson.dumps(items))
+        raw = encode_envelope(full)
+        model = type(full[0])
+
+        assert not bad and decode_trusted(model, raw) == full
+        assert [e.ts.timestamp() for e in decode_trusted(model, raw)] == [
+            e.ts.timestamp() for e in full
+        ]
+
+
+def test_the_ingest_path_still_refuses_what_trusted_decoding_would_let_through() -> None:
+    order = {
+        "event_id": "e1",
+        "ts": "2009-01-01T00:00:00Z",
+        "order_id": "o1",
+        "user_id": "u1",
+        "ip": "not-an-ip",
+        "shop_id": "s1",
+        "sku": "k",
+        "quantity": 1,
+        "unit_price": "1",
+        "amount": "1",
+    }
+
+    good, bad = decode_events("orders", orjson.dumps([order]))
+
+    assert not good and bad[0].field in {"ts", "ip"}
