@@ -14,21 +14,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 import httpx
 from latency.listen import Outputs, listen
 from latency.probes import SetupError, setup
 from latency.report import Row, print_report
 from latency.run import Context, measure_rate, wait_applied
-from pipeline.children import BenchError, child_pid, running, tail
+from pipeline.children import BenchError, child_pid, running, stop_on_sigterm, tail
 from pipeline.report import machine_facts
 from pipeline.warroom_phase import admin_token, stats_reader
 
@@ -146,13 +144,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds the with-blocks: children and broker stop
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    stop_on_sigterm()
     say(machine_facts())
     try:
         rows = run(args)

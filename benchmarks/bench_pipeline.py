@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from pipeline.bare_phase import measure_bare
-from pipeline.children import BenchError, child_pid
+from pipeline.children import BenchError, child_pid, stop_on_sigterm
 from pipeline.report import Report, machine_facts, print_report
 from pipeline.sampling import Phase
 from pipeline.warroom_phase import measure_warroom
@@ -112,13 +110,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds the with-blocks: children and broker stop
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    stop_on_sigterm()
     say(machine_facts())
     try:
         report = run(args)

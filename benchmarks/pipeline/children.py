@@ -10,6 +10,7 @@ import signal
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import FrameType
 
 from warroom.streams.broker import _die_with_parent
 
@@ -98,3 +99,12 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
     first = next((line for line in text if _EXCEPTION.match(line)), None)
     return "\n".join([*text[-lines:], *([f"first exception: {first}"] if first else [])])
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds the with-blocks: children and broker stop
+
+
+def stop_on_sigterm() -> None:
+    """Let SIGTERM unwind the benchmark like Ctrl-C, so its children and broker stop."""
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)

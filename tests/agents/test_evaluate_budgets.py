@@ -24,6 +24,20 @@ from warroom.streams.entities import entities
 
 RULE = "budget.test_burners"
 CREATED = "2024-01-01T00:00:00+00:00"
+BURNING = "spend_30m >= 2 * target_cpa and orders_30m == 0"
+
+
+def publish(version: int, condition: str, cooldown_s: int) -> None:
+    """An enforce-mode pause rule of the test shop, live on this worker."""
+    body = BudgetBody.model_validate(
+        {
+            "mode": "enforce",
+            "condition": condition,
+            "action": {"type": "pause"},
+            "guardrails": {"learning_minutes": 0, "cooldown_s": cooldown_s},
+        }
+    )
+    rulebook._current[RULE] = RuleVersion(RULE, version, "enforce", body, "campaign", "eb-shop")
 
 
 @pytest.fixture
@@ -44,16 +58,8 @@ def burners() -> Iterator[list[str]]:
             "bid": "1",
         }
         entities.apply(EntityChanged(kind="campaign", id=campaign_id, data=data))
-    body = BudgetBody.model_validate(
-        {
-            "mode": "enforce",
-            "condition": "spend_30m >= 2 * target_cpa and orders_30m == 0",
-            "action": {"type": "pause"},
-            "guardrails": {"learning_minutes": 0, "cooldown_s": 0},
-        }
-    )
     before = dict(rulebook._current)
-    rulebook._current[RULE] = RuleVersion(RULE, 1, "enforce", body, "campaign", "eb-shop")
+    publish(1, BURNING, cooldown_s=0)
     counters.take_touched()
     yield ids
     rulebook._current.clear()
@@ -94,15 +100,7 @@ def test_only_the_campaigns_with_new_activity_are_looked_at_again(burners: list[
 
 def test_a_rule_on_today_sees_the_shop_local_day(burners: list[str]) -> None:
     now = time.time()
-    body = BudgetBody.model_validate(
-        {
-            "mode": "enforce",
-            "condition": "spend_today >= 25 and orders_today == 0",
-            "action": {"type": "pause"},
-            "guardrails": {"learning_minutes": 0, "cooldown_s": 0},
-        }
-    )
-    rulebook._current[RULE] = RuleVersion(RULE, 2, "enforce", body, "campaign", "eb-shop")
+    publish(2, "spend_today >= 25 and orders_today == 0", cooldown_s=0)
     first, second, _ = burners
     spend(first, now, 30)
     spend(second, now, 10)
@@ -116,15 +114,7 @@ def test_a_rule_on_today_sees_the_shop_local_day(burners: list[str]) -> None:
 async def test_a_restarted_worker_keeps_the_cool_down_of_what_it_did(
     burners: list[str], tmp_path: Path
 ) -> None:
-    body = BudgetBody.model_validate(
-        {
-            "mode": "enforce",
-            "condition": "spend_30m >= 2 * target_cpa and orders_30m == 0",
-            "action": {"type": "pause"},
-            "guardrails": {"learning_minutes": 0, "cooldown_s": 1800},
-        }
-    )
-    rulebook._current[RULE] = RuleVersion(RULE, 1, "enforce", body, "campaign", "eb-shop")
+    publish(1, BURNING, cooldown_s=1800)
     first, second, _ = burners
     earlier = pause("campaign", first, "eb-shop").model_copy(
         update={"rule_id": RULE, "decided_at": datetime.now(UTC) - timedelta(minutes=5)}

@@ -4,39 +4,14 @@ simulator's traffic goes."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 from decimal import Decimal
 
-from warroom.schemas.budget import BudgetDecision, Change
+from tests.actuator.decisions import copy, pause, proposed, scale
+from warroom.schemas.budget import Change
 from warroom.sim.platform import SimulatedPlatform
 from warroom.sim.traffic import Traffic
 
 T0 = 1_700_000_000.0
-
-
-def decision(
-    action: str, kind: str, entity: str, changes: dict[str, Change], campaign: str | None = None
-) -> BudgetDecision:
-    at = datetime.fromtimestamp(T0, UTC)
-    return BudgetDecision(
-        key=f"test@v1|{kind}:{entity}|{action}",
-        rule_id="test",
-        rule_version=1,
-        entity_kind=kind,  # type: ignore[arg-type]
-        entity_id=entity,
-        shop_id="shop-1",
-        campaign_id=campaign or entity,
-        mode="enforce",
-        action=action,  # type: ignore[arg-type]
-        changes=changes,
-        observed={},
-        thresholds={},
-        guardrails={},
-        result="proposed",
-        entities=[],
-        window_end=at,
-        decided_at=at,
-    )
 
 
 def spend_events(traffic: Traffic, ticks: int = 40, n: int = 500) -> Counter[str]:
@@ -52,9 +27,7 @@ def test_a_paused_campaign_gets_no_more_traffic() -> None:
     platform = SimulatedPlatform()
     traffic = Traffic(7, platform=platform)
     assert spend_events(traffic, ticks=5)["8809"] > 0
-    platform.apply(
-        decision("pause", "campaign", "8809", {"status": Change(before="active", after="paused")})
-    )
+    platform.apply(pause("campaign", "8809", "shop-1"))
 
     assert spend_events(traffic)["8809"] == 0
 
@@ -63,9 +36,7 @@ def test_a_scaled_campaign_gets_a_larger_share() -> None:
     platform = SimulatedPlatform()
     scaled = Traffic(7, platform=platform)
     before = spend_events(Traffic(7, platform=SimulatedPlatform()), ticks=60)
-    platform.apply(
-        decision("scale", "campaign", "8800", {"daily_budget": Change(before="3000", after="9000")})
-    )
+    platform.apply(scale("8800", "shop-1", "3000", "9000"))
     after = spend_events(scaled, ticks=60)
 
     share_before = before["8800"] / sum(before.values())
@@ -76,18 +47,7 @@ def test_a_scaled_campaign_gets_a_larger_share() -> None:
 def test_a_copied_creative_runs_in_its_new_campaign() -> None:
     platform = SimulatedPlatform()
     traffic = Traffic(7, platform=platform)
-    platform.apply(
-        decision(
-            "copy",
-            "creative",
-            "cr-8800-1",
-            {
-                "copy_id": Change(before=None, after="cp-abc"),
-                "copy_daily_budget": Change(before=None, after="500.00"),
-            },
-            campaign="8800",
-        )
-    )
+    platform.apply(copy("cr-8800-1", "8800", "shop-1", "cp-abc"))
     events = [e for i in range(40) for e in traffic.tick(T0 + i, 500).get("clicks", [])]
 
     copied = [e for e in events if e["campaign_id"] == "cp-abc"]
@@ -98,15 +58,7 @@ def test_a_copied_creative_runs_in_its_new_campaign() -> None:
 def test_a_paused_creative_gets_no_traffic_but_its_campaign_still_runs() -> None:
     platform = SimulatedPlatform()
     traffic = Traffic(7, platform=platform)
-    platform.apply(
-        decision(
-            "pause",
-            "creative",
-            "cr-8801-0",
-            {"status": Change(before="active", after="paused")},
-            campaign="8801",
-        )
-    )
+    platform.apply(pause("creative", "cr-8801-0", "shop-1", "8801"))
     events = [e for i in range(40) for e in traffic.tick(T0 + i, 500).get("clicks", [])]
 
     creatives = Counter(e["creative_id"] for e in events if e["campaign_id"] == "8801")
@@ -115,23 +67,19 @@ def test_a_paused_creative_gets_no_traffic_but_its_campaign_still_runs() -> None
 
 def test_applying_a_decision_twice_changes_nothing() -> None:
     platform = SimulatedPlatform()
-    scale = decision(
-        "scale", "campaign", "8800", {"daily_budget": Change(before="3000", after="3600")}
-    )
+    scaled = scale("8800", "shop-1", "3000", "3600")
 
-    assert platform.apply(scale) is True
+    assert platform.apply(scaled) is True
     platform.budgets["8800"] = Decimal(4000)  # changed since by something else
-    assert platform.apply(scale) is False
+    assert platform.apply(scaled) is False
     assert platform.budget("8800") == Decimal(4000)
 
 
 def test_a_revert_resumes_a_paused_campaign() -> None:
     platform = SimulatedPlatform()
-    platform.apply(
-        decision("pause", "campaign", "8809", {"status": Change(before="active", after="paused")})
-    )
-    undo = decision(
-        "revert", "campaign", "8809", {"status": Change(before="paused", after="active")}
+    platform.apply(pause("campaign", "8809", "shop-1"))
+    undo = proposed(
+        "revert", "campaign", "8809", {"status": Change(before="paused", after="active")}, "shop-1"
     )
 
     platform.apply(undo)
