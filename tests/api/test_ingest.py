@@ -103,6 +103,20 @@ def payment(order_id: str, **over: Any) -> dict[str, Any]:
     }
 
 
+def refund(shop_id: str, **over: Any) -> dict[str, Any]:
+    return {
+        "event_id": f"r-{uid()}",
+        "ts": now_iso(),
+        "refund_id": f"rf-{uid()}",
+        "order_id": f"o-{uid()}",
+        "shop_id": shop_id,
+        "sku": "SKU-101",
+        "amount": "59.90",
+        "reason": "quality",
+        **over,
+    }
+
+
 def ndjson(*items: Any) -> bytes:
     return b"\n".join(i if isinstance(i, bytes) else orjson.dumps(i) for i in items)
 
@@ -428,3 +442,19 @@ def test_payments_are_accepted_and_keyed_by_order(client: TestClient, broker: st
     assert sorted(carried_ids(messages)) == sorted(p["event_id"] for p in good)
     for partition, envelope in messages:
         assert {partition_for(e["order_id"], partitions) for e in envelope} == {partition}
+
+
+def test_refunds_are_accepted_and_keyed_by_shop(client: TestClient, broker: str) -> None:
+    good = [refund(f"shop-{uid()}") for _ in range(4)]
+    body = [*good, refund("shop-1", amount="-5")]
+
+    resp = client.post("/v1/events/refunds", json=body)
+
+    assert resp.status_code == 202
+    report = resp.json()
+    assert report["accepted"] == len(good)
+    assert [(r["index"], r["field"]) for r in report["rejected"]] == [(len(good), "amount")]
+    partitions, messages = read_mine(broker, "refunds", {r["event_id"] for r in good})
+    assert sorted(carried_ids(messages)) == sorted(r["event_id"] for r in good)
+    for partition, envelope in messages:
+        assert {partition_for(e["shop_id"], partitions) for e in envelope} == {partition}

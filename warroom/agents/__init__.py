@@ -11,6 +11,7 @@ from warroom.agents import (  # noqa: F401
     ingest_clicks,
     ingest_orders,
     ingest_payments,
+    ingest_refunds,
     queue_reviews,
     sink_warehouse,
     watch_device_bursts,

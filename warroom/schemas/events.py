@@ -1,4 +1,4 @@
-"""Events platforms stream in: clicks (impression / play / click), orders, payments.
+"""Events platforms stream in: clicks (impression / play / click), orders, payments, refunds.
 
 Namespace ``warroom.v1``: a breaking change gets ``v2``, never a silent edit.
 Unknown fields are ignored so that platforms can add fields without breaking us.
@@ -83,4 +83,23 @@ class Payment(Event):
     card_hash: Id | None = None
 
 
-EVENT_TYPES: dict[str, type[Event]] = {"clicks": Click, "orders": Order, "payments": Payment}
+class Refund(Event):
+    """A refund on an order (an after-sale return or money back), as the platform reports it."""
+
+    refund_id: Id
+    order_id: Id
+    shop_id: Id
+    sku: Id
+    amount: Money
+    user_id: Id | None = None
+    reason: Literal["quality", "not_as_described", "not_received", "changed_mind", "other"] = (
+        "other"
+    )
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    "clicks": Click,
+    "orders": Order,
+    "payments": Payment,
+    "refunds": Refund,
+}

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from warroom.schemas.events import Click, Event, Order, Payment
+from warroom.schemas.events import Click, Event, Order, Payment, Refund
 from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen
 from warroom.schemas.types import money_units
 from warroom.streams import topics
 from warroom.streams.send import send_envelopes
 
 #: The partition key of each input topic, for producers that want to spread load well.
-INPUT_KEYS = {"clicks": "campaign_id", "orders": "ip", "payments": "order_id"}
+INPUT_KEYS = {
+    "clicks": "campaign_id",
+    "orders": "ip",
+    "payments": "order_id",
+    "refunds": "shop_id",
+}
 
 
 def input_key(kind: str, event: Event) -> str:
@@ -58,6 +63,11 @@ async def route_payments(payments: Sequence[Payment]) -> None:
     """Payments go to their order's partition, where the payment rules judge them."""
     items = [OrderOrPayment(payment=p) for p in payments]
     await send_envelopes(topics.payments_by_order, items, key=lambda i: i.order_id)
+
+
+async def route_refunds(refunds: Sequence[Refund]) -> None:
+    """Refunds go to their shop's partition, where the refund-spike rule counts them."""
+    await send_envelopes(topics.refunds_by_shop, refunds, key=lambda r: r.shop_id)
 
 
 async def route_risk_orders(orders: Sequence[Order]) -> None:

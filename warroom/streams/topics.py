@@ -23,11 +23,12 @@ def _topic(name: str, internal: bool = False) -> TopicT:
     )
 
 
-# What platforms write: clicks (impression / play / click), orders, payments.
+# What platforms write: clicks (impression / play / click), orders, payments, refunds.
 clicks = _topic("clicks")
 orders = _topic("orders")
 payments = _topic("payments")
-INPUTS = {"clicks": clicks, "orders": orders, "payments": payments}
+refunds = _topic("refunds")
+INPUTS = {"clicks": clicks, "orders": orders, "payments": payments, "refunds": refunds}
 
 # What warroom writes for people and other systems.
 deadletter = _topic("deadletter")
@@ -55,6 +56,8 @@ creative_live = _topic("creative-live", internal=True)
 payments_by_order = _topic("payments-by-order", internal=True)
 #: Payment attempts keyed by payer ("user:u1", "card:h9f"), from the payment agent.
 payments_by_payer = _topic("payments-by-payer", internal=True)
+#: Refunds keyed by shop, where the refund-spike rule counts them against the shop's orders.
+refunds_by_shop = _topic("refunds-by-shop", internal=True)
 #: Shadow comparisons (a rule's candidate beside its live version), for the API's report.
 shadow = _topic("shadow", internal=True)
 
@@ -62,6 +65,7 @@ ALL = (
     clicks,
     orders,
     payments,
+    refunds,
     deadletter,
     verdicts,
     decisions,
@@ -77,6 +81,7 @@ ALL = (
     creative_live,
     payments_by_order,
     payments_by_payer,
+    refunds_by_shop,
     shadow,
 )
 

@@ -1,4 +1,5 @@
-"""``POST /v1/events/{clicks|orders|payments}``: JSON array or NDJSON in, 202 with a report."""
+"""``POST /v1/events/{kind}`` (clicks, orders, payments, refunds): JSON array or NDJSON in,
+202 with a report."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ ORDER_EXAMPLE = {
 BODY_DOC = {
     "required": True,
     "description": "a JSON array of events, or NDJSON (one event per line); "
-    "see the event contract in the README (clicks, orders, payments)",
+    "see the event contract in the README (clicks, orders, payments, refunds)",
     "content": {
         "application/json": {
             "schema": {"type": "array", "items": {"type": "object"}},
@@ -103,7 +104,7 @@ BODY_DOC = {
     },
 )
 async def ingest(
-    kind: Literal["clicks", "orders", "payments"],
+    kind: Literal["clicks", "orders", "payments", "refunds"],
     request: Request,
     producer: ProducerDep,
     settings: SettingsDep,
