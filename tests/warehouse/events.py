@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from warroom.schemas.budget import BudgetDecision, Change
 from warroom.schemas.decisions import RuleHitRecord, Verdict
-from warroom.schemas.events import Click, Order, Payment, Viewer
+from warroom.schemas.events import Click, Order, Payment, Refund, Viewer
 from warroom.schemas.reviews import LABEL_OF, ReviewLabel
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
@@ -62,6 +62,21 @@ def payment(i: int) -> Payment:
         amount=Decimal("99.90"),
         method="alipay",
         status="success",
+    )
+
+
+def refund(i: int, amount: str = "99.90", reason: str = "quality") -> Refund:
+    """A refund of order ``ord{i}`` (shop s1, sku1), an hour after T0."""
+    return Refund(
+        event_id=f"r{i}",
+        ts=T0 + timedelta(hours=1, seconds=i),
+        refund_id=f"ref{i}",
+        order_id=f"ord{i}",
+        shop_id="s1",
+        sku="sku1",
+        amount=Decimal(amount),
+        user_id=f"u{i % 5}",
+        reason=reason,  # type: ignore[arg-type]
     )
 
 

@@ -96,3 +96,17 @@ async def test_the_latest_label_of_an_order_wins(warehouse: Warehouse) -> None:
         ("ord1", "fraud", "confirm_fraud", ["risk.same_ip_burst"]),
         ("ord2", "legit", "release", ["risk.same_ip_burst"]),
     ]
+
+
+async def test_refunds_read_back_with_their_values(warehouse: Warehouse) -> None:
+    refunds = [events.refund(i) for i in range(20)] + [events.refund(20, "5.00", "other")]
+    assert await write(warehouse, "refunds", refunds) == 21
+    rows = await warehouse.aquery(
+        "SELECT refund_id, order_id, shop_id, sku, amount, user_id, reason, ts"
+        " FROM refunds FINAL WHERE refund_id IN ('ref3', 'ref20') ORDER BY refund_id"
+    )
+    at = events.T0 + timedelta(hours=1)
+    assert rows == [
+        ("ref20", "ord20", "s1", "sku1", Decimal("5.00"), "u0", "other", at + timedelta(0, 20)),
+        ("ref3", "ord3", "s1", "sku1", Decimal("99.90"), "u3", "quality", at + timedelta(0, 3)),
+    ]

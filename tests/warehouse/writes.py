@@ -14,6 +14,7 @@ from warroom.store.warehouse.sink import BatchingSink
 from warroom.streams.codecs import encode_envelope
 
 TOPIC = {"clicks": "t.clicks", "orders": "t.orders", "payments": "t.payments"}
+TOPIC |= {"refunds": "t.refunds"}
 TOPIC |= {"verdicts": "t.verdicts", "budget_decisions": "t.decisions", "labels": "t.labels"}
 
 

@@ -1,4 +1,4 @@
-"""Write clicks, orders, payments, verdicts, budget decisions and review labels to the
+"""Write clicks, orders, payments, refunds, verdicts, budget decisions and review labels to the
 warehouse, in batches of thousands of rows, off the decision path.
 
 The sink has its own consumer group (``<app id>.warehouse``, see
@@ -31,6 +31,7 @@ ROUTES = {
     topics.clicks: rows.CLICKS,
     topics.orders_by_shop: rows.ORDERS,  # validated by ingest
     topics.payments_by_order: rows.PAYMENTS,
+    topics.refunds_by_shop: rows.REFUNDS,  # validated by ingest
     topics.verdicts: rows.VERDICTS,
     topics.decisions: rows.DECISIONS,
     topics.labels: rows.LABELS,

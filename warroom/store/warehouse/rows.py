@@ -5,8 +5,9 @@ Platform input is validated before it is written (the ingest agents dead-letter 
 fails; the sink skips it). Orders and payments are read after ingest validated them,
 from warroom's own re-keyed topics (``orders-by-shop``, ``payments-by-order``), and,
 like verdicts and budget decisions, decoded as plain JSON: validating every order a
-second time would cost the sink more than its insert. Clicks have no such topic yet
-and are validated from the platform's topic. Reviewers' labels come from the ``labels``
+second time would cost the sink more than its insert. Refunds are read from
+``refunds-by-shop`` the same way. Clicks have no such topic yet and are validated
+from the platform's topic. Reviewers' labels come from the ``labels``
 topic (the latest decision on an order wins). Pure: no client, no clock.
 """
 
@@ -119,6 +120,16 @@ DECISIONS = TableSpec(
     },
 )
 
+REFUNDS = TableSpec(
+    "refunds",
+    objects,  # refunds-by-shop: validated by ingest
+    {
+        **g.keys("event_id refund_id order_id shop_id sku reason"),
+        **g.times("ts"),
+        **g.money("amount"),
+        **g.keys_or_empty("user_id"),
+    },
+)
 LABELS = TableSpec(
     "labels",
     objects,
@@ -129,7 +140,9 @@ LABELS = TableSpec(
     },
 )
 
-TABLES = {spec.table: spec for spec in (CLICKS, ORDERS, PAYMENTS, VERDICTS, DECISIONS, LABELS)}
+TABLES = {
+    spec.table: spec for spec in (CLICKS, ORDERS, PAYMENTS, REFUNDS, VERDICTS, DECISIONS, LABELS)
+}
 
 
 def spec(table: str) -> TableSpec:

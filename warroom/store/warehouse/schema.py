@@ -55,6 +55,12 @@ TABLES = {
         method Enum8('other' = 0, 'alipay' = 1, 'wechat' = 2, 'card' = 3, 'balance' = 4),
         status Enum8('success' = 1, 'failed' = 2, 'pending' = 3), card_hash String, {SOURCE}
     ) ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(ts) ORDER BY (order_id, ts, event_id)""",
+    "refunds": f"""(
+        event_id String, ts {UTC}, refund_id String, order_id String, shop_id String,
+        sku String, amount {MONEY}, user_id String,
+        reason Enum8('other' = 0, 'quality' = 1, 'not_as_described' = 2, 'not_received' = 3,
+                     'changed_mind' = 4), {SOURCE}
+    ) ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(ts) ORDER BY (shop_id, ts, event_id)""",
     "verdicts": f"""(
         key String, order_id String, shop_id String,
         outcome Enum8('approve' = 1, 'review' = 2, 'hold' = 3, 'decline' = 4), score Float64,
