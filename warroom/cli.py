@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from warroom.errors import WarroomError
+from warroom.observability.logs import configure as configure_logging
 from warroom.runner import external, run_worker
 from warroom.settings import Settings, get_settings, use_settings
 
@@ -93,14 +94,20 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 def cmd_api(args: argparse.Namespace) -> None:
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from warroom.api.main import create_api
+    from warroom.observability.logs import log_config
 
     settings = get_settings()
     preflight(settings)
     api = create_api(settings, external(settings))
     uvicorn.run(
-        api, host=settings.web_host, port=settings.web_port or 8000, timeout_graceful_shutdown=1
+        api,
+        host=settings.web_host,
+        port=settings.web_port or 8000,
+        timeout_graceful_shutdown=1,
+        log_config=log_config("json") if settings.log_format == "json" else LOGGING_CONFIG,
     )
 
 
@@ -183,9 +190,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(get_settings().log_format)
     try:
         args.func(args)
     except WarroomError as exc:

@@ -117,6 +117,9 @@ def run_worker(
     import warroom.agents  # noqa: F401  (registers the agents)
     from warroom.api.main import create_api
     from warroom.app import app
+    from warroom.observability.collectors import watch_consumer
+    from warroom.observability.logs import log_config
+    from warroom.observability.server import serve_metrics
     from warroom.store.shared import open_shared
     from warroom.streams import topics
     from warroom.streams.broker import free_port
@@ -127,6 +130,9 @@ def run_worker(
     topics.ensure_all(bootstrap, settings.partitions)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     open_shared(settings.sql_url_or_default())
+    watch_consumer(app.monitor)
+    if settings.metrics_port:
+        serve_metrics(settings.metrics_host, settings.metrics_port)
     services: list[Service] = []
     if with_api:
         port = settings.web_port or free_port(settings.web_host)
@@ -135,5 +141,10 @@ def run_worker(
         url = f"http://{settings.web_host}:{port}"
         services.append(Console(api, url, rate, seed, keys or {}))
     AppFirstWorker(
-        app, *services, loglevel="WARNING", quiet=True, redirect_stdouts=False
+        app,
+        *services,
+        loglevel="WARNING",
+        quiet=True,
+        redirect_stdouts=False,
+        logging_config=log_config("json") if settings.log_format == "json" else None,
     ).execute_from_commandline()

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     )
     webhook_url: str | None = Field(None, description="the webhook actuator's endpoint")
     webhook_secret: str | None = Field(None, description="HMAC key of the webhook actuator")
+    metrics_host: str = Field("127.0.0.1", description="address of a worker's /metrics server")
+    metrics_port: int = Field(
+        0, ge=0, le=65535, description="a worker's own /metrics port; 0 = none (the API has one)"
+    )
+    log_format: Literal["text", "json"] = Field("text", description="log lines: text or JSON")
 
     def sql_url_or_default(self) -> str:
         return self.sql_url or f"sqlite:///{self.data_dir / 'warroom.db'}"

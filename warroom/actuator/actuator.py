@@ -23,6 +23,7 @@ from typing import Literal
 
 from warroom.actuator.adapters import ActionFailed, Adapter
 from warroom.errors import WarroomError
+from warroom.observability import metrics
 from warroom.rules.budget.effects import why_not
 from warroom.schemas.budget import BudgetDecision
 from warroom.store import decisions, switches
@@ -83,6 +84,7 @@ class Actuator:
             decision = decision.with_result("failed", f"store: {exc}")
             await asyncio.to_thread(self._record, decision)
         stats.count(f"actions.{decision.result}")
+        metrics.action(decision)
         return decision
 
     def _record(self, decision: BudgetDecision) -> None:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from warroom.agents.count_campaigns import counters, creatives
 from warroom.app import app
 from warroom.errors import WarroomError
+from warroom.observability import metrics
 from warroom.rules.budget.engine import EntityState, RuleRef, decide, remember
 from warroom.rules.budget.guardrails import History
 from warroom.rules.budget.metrics import ctr_rank_pct, metric_values, window_totals
@@ -138,6 +139,7 @@ def evaluate(now: float, only: set[str] | None = None) -> list[BudgetDecision]:
 
 async def emit(decisions: list[BudgetDecision]) -> None:
     stats.count("decisions", len(decisions))
+    metrics.budget_decisions(decisions)
     await send_envelopes(topics.decisions, decisions, key=lambda d: d.shop_id)
 
 

@@ -13,6 +13,7 @@ from typing import cast
 from faust.types import StreamT
 
 from warroom.app import app
+from warroom.observability import metrics
 from warroom.rules.base import Hit
 from warroom.rules.risk import duplicate_payment, payment_mismatch, unknown_order_payment
 from warroom.rules.risk.duplicate_payment import Sighting
@@ -116,6 +117,7 @@ def judge(item: OrderOrPayment, now: datetime) -> list[Verdict]:
 
 async def _send(verdicts: list[Verdict]) -> None:
     stats.count("verdicts", len(verdicts))
+    metrics.verdicts(verdicts)
     await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)
 
 

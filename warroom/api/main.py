@@ -21,6 +21,7 @@ from warroom.api.routes import (
     events,
     health,
     keys,
+    metrics,
     products,
     reviews,
     rules,
@@ -90,6 +91,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
         keys,
         switches,
         health,
+        metrics,
     ):
         api.include_router(module.router)
 

@@ -8,6 +8,7 @@ from typing import Any, cast
 from faust import Stream
 from faust.types import EventT, StreamT
 
+from warroom.observability import metrics
 from warroom.schemas.decisions import DeadLetter
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
@@ -25,12 +26,14 @@ async def report_dead(kind: str, dead: Sequence[DeadLetter]) -> None:
     """Send dead letters to their topic and count them by reason."""
     for letter in dead:
         stats.count(f"deadletter.{kind}.{reason_key(letter)}")
+    metrics.deadletters(kind, map(reason_key, dead))
     await send_envelopes(topics.deadletter, dead, key=lambda d: d.source_topic)
 
 
 async def ingest_batch(kind: str, batch: Sequence[EventT], route: Router) -> None:
     good, dead = split(kind, sources(batch))
     stats.count(f"events.{kind}.valid", len(good))
+    metrics.events_in(topics.INPUTS[kind].get_topic_name(), len(good) + len(dead))
     if dead:
         await report_dead(kind, dead)
     if good:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from warroom.observability import metrics
 from warroom.rules.base import Hit
 from warroom.rules.risk.verdict import verdict_for
 from warroom.rules.rulebook import RuleVersion, rulebook
@@ -67,5 +68,6 @@ def order_verdict(order: Order, hits: Hits, now: datetime) -> Verdict | None:
 
 async def send_verdicts(verdicts: Sequence[Verdict]) -> None:
     stats.count("verdicts", len(verdicts))
+    metrics.verdicts(verdicts)
     await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)
     await shadow_outbox.send()  # the comparisons judged beside these verdicts

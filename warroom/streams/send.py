@@ -8,6 +8,7 @@ from typing import TypeVar
 from faust.types import TopicT
 from pydantic import BaseModel
 
+from warroom.observability import metrics
 from warroom.settings import get_settings
 from warroom.streams.codecs import encode_envelopes
 from warroom.streams.partitioning import group_by_partition
@@ -26,4 +27,5 @@ async def send_envelopes(topic: TopicT, records: Sequence[R], key: Callable[[R],
         for envelope in encode_envelopes(group):
             await topic.send(value=envelope, partition=partition)
             sent += 1
+    metrics.events_out(topic.get_topic_name(), len(records))
     return sent

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from warroom.api.auth import Actor, ActorDep
 from warroom.api.deps import ProducerDep, SettingsDep
 from warroom.errors import InvalidEvent, PayloadTooLarge
+from warroom.observability import metrics
 from warroom.streams.codecs import Rejected, decode_body, validate_items
 
 router = APIRouter(prefix="/v1/events", tags=["ingest"])
@@ -126,6 +127,7 @@ async def ingest(
     if good:
         await producer.send(kind, good)
     rejected = sorted(unreadable + outside + invalid, key=lambda r: r.index)
+    metrics.http_ingest(kind, len(good), len(rejected))
     report = IngestReport(
         accepted=len(good),
         rejected=[RejectedItem(index=r.index, field=r.field, message=r.message) for r in rejected],

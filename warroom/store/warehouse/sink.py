@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from warroom.errors import WarroomError
+from warroom.observability import metrics
 from warroom.store.warehouse.base import Warehouse
 from warroom.store.warehouse.rows import TableSpec
 from warroom.streams import stats
@@ -137,6 +138,7 @@ class BatchingSink:
             fresh = [p for p in batch if p.offset > self.floor.get((p.topic, p.partition), -1)]
             rows = await self._insert(buffer.spec, fresh)
         except BaseException:  # not written: back in front of what came meanwhile
+            metrics.sink_failure(buffer.spec.table)
             buffer.pending = batch + buffer.pending
             buffer.rows = sum(p.rows for p in buffer.pending)
             raise
@@ -162,6 +164,7 @@ class BatchingSink:
             columns[name] = list(chain.from_iterable([get(p)] * p.rows for p in pending))
         rows = await self.warehouse.ainsert(spec.table, columns)
         stats.count(f"sink.rows.{spec.table}", rows)
+        metrics.sink_flush(spec.table, rows)
         return rows
 
     async def _load_floors(self, spec: TableSpec, batch: list[Pending]) -> None:

@@ -1,0 +1,1 @@
+"""Prometheus metrics (``metrics``, ``lag``, ``server``) and structured logs (``logs``)."""
