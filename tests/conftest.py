@@ -37,9 +37,12 @@ class Server:
         return f"{self.app_id}.{name}.v1"
 
 
-def start_warroom(bootstrap: str, cwd: Path, command: str = "serve", **env: str) -> Server:
-    """``warroom serve`` in its own process, on a fresh app id (fresh topics and group)."""
-    app_id = f"t{uuid.uuid4().hex[:10]}"
+def start_warroom(
+    bootstrap: str, cwd: Path, command: str = "serve", app_id: str | None = None, **env: str
+) -> Server:
+    """``warroom serve`` in its own process, on a fresh app id (fresh topics and group)
+    unless ``app_id`` names one (a restart)."""
+    app_id = app_id or f"t{uuid.uuid4().hex[:10]}"
     port = free_port()
     environ = {
         **os.environ,

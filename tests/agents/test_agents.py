@@ -410,7 +410,9 @@ async def test_only_campaigns_with_news_are_published_again(live: Sent) -> None:
 async def test_one_event_from_a_fast_clock_does_not_freeze_every_campaign(
     live: Sent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(count_campaigns, "counters", MinuteCounters())
+    fresh = MinuteCounters()
+    monkeypatch.setattr(count_campaigns, "counters", fresh)
+    monkeypatch.setattr(count_campaigns.state, "counters", fresh)
     skewed, honest = f"cmp-{uid()}", f"cmp-{uid()}"
     now = time.time()
     async with count_campaigns_agent.test_context() as agent:

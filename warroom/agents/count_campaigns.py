@@ -4,40 +4,62 @@ campaign's partition).
 
 State is written once per flush interval, as one snapshot per changed campaign on the
 campaign-live topic and one per changed creative on the creative-live topic, which the
-API reads to answer ``/v1/campaigns/{id}/live`` and ``/v1/creatives/{id}/live``.
+API reads to answer ``/v1/campaigns/{id}/live`` and ``/v1/creatives/{id}/live``. It
+survives restarts and rebalances exactly: checkpointed per partition, with the messages
+after the checkpoint replayed (``streams/recovery.py``).
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any, cast
 
-from faust.types import StreamT
+from faust import Stream
+from faust.types import TP, StreamT
 
 from warroom.app import app
 from warroom.schemas.internal import Activity
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
-from warroom.streams.budget_states import shop_zone
+from warroom.streams.campaign_state import CampaignState
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.recovery import Recovery
 from warroom.streams.send import send_envelopes
 from warroom.streams.windows import CreativeCounters, MinuteCounters
 
 _s = get_settings()
 counters = MinuteCounters()
 creatives = CreativeCounters()
+state = CampaignState(counters, creatives, _s.partitions)
+recovery = Recovery(
+    "count_campaigns",
+    state,
+    lambda: get_settings().kafka_bootstrap or "127.0.0.1:9092",
+    _s.checkpoint_interval_s,
+)
 
 
 @app.agent(topics.campaign_activity)
 async def count_campaigns(stream: StreamT[bytes]) -> None:
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    async for batch in events:
         now = time.time()
-        for raw in batch:
-            for activity in decode_trusted(Activity, raw):
-                if not counters.add(activity, now=now):
+        for event in batch:
+            m = event.message
+            if not await recovery.admit(m.topic, m.partition, m.offset):
+                continue
+            for activity in decode_trusted(Activity, event.value):
+                if not state.add(activity, now):
                     stats.count("late.campaign_activity")
-                creatives.add(activity, now=now)
-        counters.days.fold(shop_zone)
-        creatives.days.fold(shop_zone)
+        state.fold()
+        await recovery.checkpoint(now)
+
+
+@app.on_partitions_revoked.connect  # type: ignore[arg-type]  # mode's stub wants signal=
+async def checkpoint_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
+    """Save and forget the revoked partitions of the activity topic."""
+    name = topics.campaign_activity.get_topic_name()
+    await recovery.revoke([tp.partition for tp in revoked if tp.topic == name], time.time())
 
 
 @app.timer(_s.flush_interval_s)

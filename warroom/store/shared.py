@@ -33,3 +33,8 @@ def close_shared() -> None:
     if _store is not None:
         _store.dispose()
         _store = None
+
+
+def shared_or_none() -> Store | None:
+    """The shared store, or None while none is open (agent tests without a store)."""
+    return _store

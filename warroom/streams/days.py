@@ -49,3 +49,15 @@ class DayCounters:
         """The day as JSON (what a live snapshot carries), or None before any fold."""
         day = self._days.get(key)
         return None if day is None else day.model_dump(mode="json")
+
+    def export(self, key: str) -> tuple[DayTotals, str] | None:
+        """The key's day and zone, for a checkpoint (None before any fold)."""
+        day = self._days.get(key)
+        return None if day is None else (day, self._zones[key])
+
+    def restore(self, key: str, saved: tuple[DayTotals, str] | None) -> None:
+        """Put back (or, given None, forget) what ``export`` gave."""
+        self._days.pop(key, None)
+        self._zones.pop(key, None)
+        if saved is not None:
+            self._days[key], self._zones[key] = saved

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from warroom.schemas.internal import Activity, CampaignLive, CampaignMinute, CreativeLive
 from warroom.streams.days import DayCounters
@@ -133,6 +134,38 @@ class MinuteCounts:
         self.dirty.add(key)
         self.touched.add(key)
         return True
+
+    def keys_of(self, campaign_ids: Callable[[str], bool]) -> list[str]:
+        """The keys whose campaign ``campaign_ids`` accepts (a partition's keys)."""
+        return [key for key, (_, campaign) in self._owner.items() if campaign_ids(campaign)]
+
+    def export(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The state of ``keys``, for a checkpoint."""
+        return {
+            "watermark": self.watermark,
+            "keys": {
+                k: (self._counts[k], self._owner[k], self.days.export(k))
+                for k in keys
+                if k in self._owner
+            },
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Put back the keys ``export`` gave (replacing what is held for them)."""
+        for key, (counts, owner, day) in saved["keys"].items():
+            self._counts[key], self._owner[key] = counts, owner
+            self.days.restore(key, day)
+            self.dirty.add(key)
+            self.touched.add(key)
+        self.watermark = max(self.watermark, saved["watermark"])
+
+    def forget(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._counts.pop(key, None)
+            self._owner.pop(key, None)
+            self.days.restore(key, None)
+            self.dirty.discard(key)
+            self.touched.discard(key)
 
     def take_touched(self) -> set[str]:
         """The keys counted since the last call (what a rule should look at again)."""

@@ -2,6 +2,7 @@
 
 from warroom.store.models.allow_list import AllowListEntry
 from warroom.store.models.audit import AuditEntry
+from warroom.store.models.checkpoints import StreamCheckpoint
 from warroom.store.models.commerce import Campaign, Creative, Creator, Product, Shop
 from warroom.store.models.decisions import DecisionRecord
 from warroom.store.models.keys import ApiKey
@@ -24,4 +25,5 @@ __all__ = [
     "Rule",
     "RuleVersion",
     "Shop",
+    "StreamCheckpoint",
 ]

@@ -1,0 +1,168 @@
+"""Exact per-partition agent state across restarts and rebalances: checkpoints + replay.
+
+An agent's state covers, per input partition, every message below ``next[partition]``.
+Each message is admitted once:
+
+- the first message of a partition this process handles restores the partition's
+  keys from their latest checkpoint (``stream_checkpoints`` in the SQL store); when
+  the checkpoint ends before that message (the worker died after committing offsets it
+  had not checkpointed yet), the messages in between are re-read from the topic and
+  replayed into the state, without deciding anything again;
+- a message below ``next`` is already in the state (a redelivery after a restart or a
+  rebalance, when the checkpoint ran ahead of the committed offset) and is skipped.
+
+So a restart neither loses nor double-counts a message, whatever the order of commits
+and checkpoints. Checkpoints are written every ``interval_s`` for the partitions that
+changed, and for revoked partitions as they go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Protocol
+
+from warroom.store import checkpoints
+from warroom.store.checkpoints import Checkpoint
+from warroom.store.db import Store
+from warroom.store.shared import shared_or_none
+from warroom.streams import stats
+from warroom.streams.replay import read_range
+
+log = logging.getLogger(__name__)
+#: Reads ``topic[partition]`` from one offset to another (end excluded).
+Reader = Callable[[str, str, int, int, int], Awaitable[list[bytes]]]
+
+
+class PartitionState(Protocol):
+    """Agent state that can be cut by input partition."""
+
+    def dump(self, partition: int) -> bytes:
+        """The state of the keys on ``partition``."""
+        ...
+
+    def load(self, partition: int, data: bytes | None) -> None:
+        """Replace the keys on ``partition`` by ``data`` (None: forget them)."""
+        ...
+
+    def replay(self, values: Iterable[bytes]) -> None:
+        """Add messages to the state as the agent would, deciding nothing."""
+        ...
+
+
+class Recovery:
+    def __init__(
+        self,
+        name: str,
+        state: PartitionState,
+        bootstrap: Callable[[], str],
+        interval_s: float = 5.0,
+        store: Callable[[], Store | None] = shared_or_none,
+        reader: Reader = read_range,
+    ) -> None:
+        self.name = name
+        self.state = state
+        self.bootstrap = bootstrap
+        self.interval_s = interval_s
+        self.store = store
+        self.reader = reader
+        self.next: dict[int, int] = {}
+        self._changed: set[int] = set()
+        self._saved_at = 0.0
+
+    async def admit(self, topic: str, partition: int, offset: int) -> bool:
+        """Whether the message at ``offset`` is new to the state (restoring first if needed)."""
+        if self.store() is None:
+            return True  # no store (agent tests): nothing to restore or checkpoint
+        nxt = self.next.get(partition)
+        if nxt is None:
+            nxt = await self._restore(topic, partition, offset)
+        if offset < nxt:
+            stats.count(f"recovery.{self.name}.skipped")
+            return False
+        self.next[partition] = offset + 1
+        self._changed.add(partition)
+        return True
+
+    async def _restore(self, topic: str, partition: int, offset: int) -> int:
+        cp = await self._load(partition)
+        try:
+            self.state.load(partition, None if cp is None else cp.data)
+        except Exception:  # corrupt or from an older format: reported, not loaded
+            log.exception("%s: checkpoint of partition %d not loaded", self.name, partition)
+            stats.count(f"recovery.{self.name}.corrupt")
+            self.state.load(partition, None)
+            cp = None
+        start = offset if cp is None else cp.next_offset
+        if start < offset:
+            values = await self.reader(self.bootstrap(), topic, partition, start, offset)
+            self.state.replay(values)
+            stats.count(f"recovery.{self.name}.replayed", len(values))
+            if len(values) < offset - start:
+                log.error(
+                    "%s: replayed %d of %d messages of %s[%d] (%d..%d)",
+                    self.name,
+                    len(values),
+                    offset - start,
+                    topic,
+                    partition,
+                    start,
+                    offset,
+                )
+        self.next[partition] = max(start, offset)
+        stats.count(f"recovery.{self.name}.restored")
+        return self.next[partition]
+
+    async def _load(self, partition: int) -> Checkpoint | None:
+        store = self.store()
+        if store is None:
+            return None
+
+        def load() -> Checkpoint | None:
+            with store.session() as session:
+                return checkpoints.load(session, self.name, partition)
+
+        try:
+            return await asyncio.to_thread(load)
+        except Exception:  # a store outage must not stop the stream: start without it
+            log.exception("%s: could not load the checkpoint of partition %d", self.name, partition)
+            stats.count(f"recovery.{self.name}.load_failed")
+            return None
+
+    async def checkpoint(self, now: float, force: bool = False) -> int:
+        """Save the changed partitions' state when ``interval_s`` has passed; returns how many."""
+        if not self._changed or (not force and now - self._saved_at < self.interval_s):
+            return 0
+        return await self.save(sorted(self._changed), now)
+
+    async def save(self, partitions: Iterable[int], now: float) -> int:
+        store = self.store()
+        cps = [
+            Checkpoint(p, self.next[p], self.state.dump(p)) for p in partitions if p in self.next
+        ]
+        if store is None or not cps:
+            return 0
+
+        def save() -> None:
+            with store.session() as session:
+                checkpoints.save(session, self.name, cps)
+
+        try:
+            await asyncio.to_thread(save)
+        except Exception:  # keep going; the next checkpoint or a replay covers it
+            log.exception("%s: could not save checkpoints", self.name)
+            stats.count(f"recovery.{self.name}.save_failed")
+            return 0
+        self._changed.difference_update(cp.partition for cp in cps)
+        self._saved_at = now
+        return len(cps)
+
+    async def revoke(self, partitions: Iterable[int], now: float) -> None:
+        """Checkpoint and forget partitions this process no longer handles."""
+        mine = [p for p in partitions if p in self.next]
+        await self.save(mine, now)
+        for p in mine:
+            self.state.load(p, None)
+            del self.next[p]
+            self._changed.discard(p)
