@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 
-.PHONY: demo serve test lint typecheck unit install postgres clickhouse clean
+.PHONY: demo serve test lint typecheck unit install postgres clickhouse chromium clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ clickhouse:
 		$(SUDO) apt-get update && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends clickhouse-server; }
 
-test: lint typecheck postgres clickhouse
+# The page tests drive Debian's Chromium headless through Playwright (no `playwright install`).
+chromium:
+	@test -x /usr/bin/chromium || { \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+test: lint typecheck postgres clickhouse chromium
 	$(BIN)/pytest -q --durations=10
 
 clean:

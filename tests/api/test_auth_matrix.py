@@ -268,6 +268,7 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
     ("GET", "/v1/kill-switch", "/v1/kill-switch", none, READ),
     ("PUT", "/v1/kill-switch", "/v1/kill-switch", lambda r: {"on": False}, {"admin"}),
     ("GET", "/v1/stats", "/v1/stats", none, set(ROLES)),
+    ("GET", "/v1/me", "/v1/me", none, set(ROLES)),
 ]
 PUBLIC = {("GET", "/v1/health")}
 

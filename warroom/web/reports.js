@@ -1,0 +1,80 @@
+// Reports: the traffic, profit and risk tables from the warehouse (GET /v1/reports/...),
+// with a bar chart of one column over time and a CSV download.
+import { download, get, missingRoute } from "./api.js";
+import { $, fill, h, rowsTable } from "./dom.js";
+import { bars } from "./charts.js";
+import { label } from "./i18n.js";
+
+const TIME_NAMES = ["bucket", "period", "hour", "day", "ts", "time", "at", "minute", "date"];
+let rows = [];
+
+function query(format) {
+  const data = new FormData($("#report-form"));
+  const params = new URLSearchParams({ format });
+  for (const [name, value] of data) {
+    if (name === "report" || !String(value).trim()) continue;
+    const isTime = name === "since" || name === "until";
+    params.set(name, isTime ? new Date(String(value)).toISOString() : String(value).trim());
+  }
+  return `/v1/reports/${data.get("report")}?${params}`;
+}
+
+function timeColumn(columns) {
+  return columns.find((c) => TIME_NAMES.includes(c)) || columns.find((c) => typeof rows[0][c] === "string" && !Number.isNaN(Date.parse(rows[0][c])));
+}
+
+function numericColumns(columns) {
+  return columns.filter((c) => rows.some((r) => typeof r[c] === "number" || (typeof r[c] === "string" && r[c] !== "" && !Number.isNaN(Number(r[c])) && !TIME_NAMES.includes(c))));
+}
+
+/** Totals of ``column`` per time bucket, in time order. */
+function series(time, column) {
+  const totals = new Map();
+  for (const r of rows) totals.set(r[time], (totals.get(r[time]) || 0) + (Number(r[column]) || 0));
+  const keys = [...totals.keys()].sort();
+  return [keys, keys.map((k) => totals.get(k))];
+}
+
+function drawChart() {
+  const columns = Object.keys(rows[0] || {});
+  const time = timeColumn(columns);
+  const pick = $("#report-metric");
+  const numeric = numericColumns(columns).filter((c) => c !== time);
+  if (![...pick.options].map((o) => o.value).join() || pick.dataset.columns !== numeric.join()) {
+    fill(pick, numeric.map((c) => h("option", { value: c }, c)));
+    pick.dataset.columns = numeric.join();
+  }
+  if (!time || !numeric.length) return fill($("#report-chart"));
+  const [labels, values] = series(time, pick.value || numeric[0]);
+  fill($("#report-chart"), bars(labels.map((l) => String(l).replace("T", " ").slice(0, 16)), [{ name: pick.value, values }]));
+}
+
+async function show() {
+  const out = $("#report-table");
+  try {
+    const answer = await get(query("json"));
+    rows = answer.data || [];
+    $("#report-count").textContent = String(answer.count ?? rows.length);
+    fill(out, rows.length ? rowsTable(rows, 500) : label("rep.empty", "p", { class: "muted" }));
+    drawChart();
+  } catch (err) {
+    rows = [];
+    fill($("#report-chart"));
+    fill(out, missingRoute(err) ? label("na", "p", { class: "muted na" }) : h("p", { class: "error" }, err.message));
+  }
+}
+
+export function startReports() {
+  const form = $("#report-form");
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    show();
+  });
+  $("#report-metric").addEventListener("change", drawChart);
+  $("#report-csv").addEventListener("click", () => {
+    const name = `${new FormData(form).get("report")}.csv`;
+    download(query("csv"), name).catch((err) => fill($("#report-table"), missingRoute(err) ? label("na", "p", { class: "muted na" }) : h("p", { class: "error" }, err.message)));
+  });
+}
+
+export const refreshReports = show;
