@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.resources import files
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from warroom import __version__
 from warroom.api.problems import stale_version
@@ -21,6 +20,7 @@ from warroom.api.routes import (
     events,
     health,
     keys,
+    me,
     metrics,
     products,
     reports,
@@ -46,6 +46,7 @@ from warroom.errors import (
     WarroomError,
 )
 from warroom.settings import Settings
+from warroom.web.assets import install_page
 
 STATUS = {
     Unauthorized: 401,
@@ -93,14 +94,10 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
         keys,
         switches,
         health,
+        me,
         metrics,
     ):
         api.include_router(module.router)
 
-    page = files("warroom.web").joinpath("index.html").read_text(encoding="utf-8")
-
-    @api.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def index() -> str:
-        return page
-
+    install_page(api)
     return api
