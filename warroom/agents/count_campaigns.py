@@ -62,6 +62,13 @@ async def checkpoint_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
     await recovery.revoke([tp.partition for tp in revoked if tp.topic == name], time.time())
 
 
+@app.on_partitions_assigned.connect  # type: ignore[arg-type]  # mode's stub wants signal=
+async def restore_assigned(sender: Any, assigned: set[TP], **_: Any) -> None:
+    """Restore the assigned partitions of the activity topic before their messages come."""
+    name = topics.campaign_activity.get_topic_name()
+    await recovery.assign(name, [tp.partition for tp in assigned if tp.topic == name])
+
+
 @app.timer(_s.flush_interval_s)
 async def publish_campaign_live() -> None:
     snapshots = counters.snapshots(time.time())

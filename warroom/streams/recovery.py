@@ -32,7 +32,7 @@ from warroom.streams.replay import read_range
 
 log = logging.getLogger(__name__)
 #: Reads ``topic[partition]`` from one offset to another (end excluded).
-Reader = Callable[[str, str, int, int, int], Awaitable[list[bytes]]]
+Reader = Callable[[str, str, int, int, int | None], Awaitable[tuple[list[bytes], int]]]
 
 
 class PartitionState(Protocol):
@@ -69,6 +69,7 @@ class Recovery:
         self.reader = reader
         self.next: dict[int, int] = {}
         self._changed: set[int] = set()
+        self._fresh: set[int] = set()  # restored on assignment, no message admitted yet
         self._saved_at = 0.0
 
     async def admit(self, topic: str, partition: int, offset: int) -> bool:
@@ -77,7 +78,14 @@ class Recovery:
             return True  # no store (agent tests): nothing to restore or checkpoint
         nxt = self.next.get(partition)
         if nxt is None:
-            nxt = await self._restore(topic, partition, offset)
+            covered = await self._restore(topic, partition, offset)
+            nxt = offset if covered is None else covered
+        elif partition in self._fresh and offset > nxt:  # committed after the catch-up
+            values, _ = await self.reader(self.bootstrap(), topic, partition, nxt, offset)
+            self.state.replay(values)
+            stats.count(f"recovery.{self.name}.replayed", len(values))
+            nxt = offset
+        self._fresh.discard(partition)
         if offset < nxt:
             stats.count(f"recovery.{self.name}.skipped")
             return False
@@ -85,7 +93,9 @@ class Recovery:
         self._changed.add(partition)
         return True
 
-    async def _restore(self, topic: str, partition: int, offset: int) -> int:
+    async def _restore(self, topic: str, partition: int, offset: int | None) -> int | None:
+        """Load the partition's checkpoint and replay from it up to ``offset`` (None: to the
+        end of the partition); the offset the state then covers (None: nothing saved)."""
         cp = await self._load(partition)
         try:
             self.state.load(partition, None if cp is None else cp.data)
@@ -94,25 +104,27 @@ class Recovery:
             stats.count(f"recovery.{self.name}.corrupt")
             self.state.load(partition, None)
             cp = None
-        start = offset if cp is None else cp.next_offset
-        if start < offset:
-            values = await self.reader(self.bootstrap(), topic, partition, start, offset)
+        if cp is None:
+            return offset
+        start = cp.next_offset
+        if offset is None or start < offset:
+            values, start = await self.reader(self.bootstrap(), topic, partition, start, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
-            if len(values) < offset - start:
-                log.error(
-                    "%s: replayed %d of %d messages of %s[%d] (%d..%d)",
-                    self.name,
-                    len(values),
-                    offset - start,
-                    topic,
-                    partition,
-                    start,
-                    offset,
-                )
-        self.next[partition] = max(start, offset)
         stats.count(f"recovery.{self.name}.restored")
-        return self.next[partition]
+        return start if offset is None else max(start, offset)
+
+    async def assign(self, topic: str, partitions: Iterable[int]) -> None:
+        """Restore newly assigned partitions before their messages arrive, so that what a
+        timer looks at (a campaign that has gone quiet) is there from the start."""
+        if self.store() is None:
+            return
+        for partition in partitions:
+            if partition not in self.next:
+                covered = await self._restore(topic, partition, None)
+                if covered is not None:
+                    self.next[partition] = covered
+                    self._fresh.add(partition)
 
     async def _load(self, partition: int) -> Checkpoint | None:
         store = self.store()
@@ -166,3 +178,4 @@ class Recovery:
             self.state.load(p, None)
             del self.next[p]
             self._changed.discard(p)
+            self._fresh.discard(p)

@@ -8,12 +8,15 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 #: How long a replay may take before it gives up on the rest.
 DEADLINE_S = 60.0
+#: A replay to the end stops after this long without a new message.
+QUIET_MS = 500
 
 
 async def read_range(
-    bootstrap: str, topic: str, partition: int, start: int, end: int
-) -> list[bytes]:
-    """The values of ``topic[partition]`` at offsets ``start`` .. ``end - 1``."""
+    bootstrap: str, topic: str, partition: int, start: int, end: int | None
+) -> tuple[list[bytes], int]:
+    """The values of ``topic[partition]`` from ``start`` to before ``end`` (None: to the
+    last message there is), and the offset after the last one read."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=50
     )
@@ -22,21 +25,25 @@ async def read_range(
         tp = TopicPartition(topic, partition)
         consumer.assign([tp])
         consumer.seek(tp, start)
-        return await _read(consumer, tp, end)
+        return await _read(consumer, tp, start, end)
     finally:
         await consumer.stop()
 
 
-async def _read(consumer: AIOKafkaConsumer, tp: TopicPartition, end: int) -> list[bytes]:
+async def _read(
+    consumer: AIOKafkaConsumer, tp: TopicPartition, start: int, end: int | None
+) -> tuple[list[bytes], int]:
     values: list[bytes] = []
     deadline = time.monotonic() + DEADLINE_S
-    position = await consumer.position(tp)
-    while position < end and time.monotonic() < deadline:
-        batches = await consumer.getmany(tp, timeout_ms=500, max_records=10_000)
-        for message in batches.get(tp, []):
-            if message.offset >= end:
-                return values
+    after = start
+    while (end is None or after < end) and time.monotonic() < deadline:
+        batch = (await consumer.getmany(tp, timeout_ms=QUIET_MS, max_records=10_000)).get(tp, [])
+        if not batch and end is None:
+            break
+        for message in batch:
+            if end is not None and message.offset >= end:
+                return values, after
             if message.value is not None:
                 values.append(message.value)
-        position = await consumer.position(tp)
-    return values
+            after = message.offset + 1
+    return values, after

@@ -47,8 +47,11 @@ def store(tmp_path: Path) -> Store:
 LOG = [json.dumps([0, n]).encode() for n in range(1, 21)]  # partition 0: offsets 0..19
 
 
-async def read(bootstrap: str, topic: str, partition: int, start: int, end: int) -> list[bytes]:
-    return LOG[start:end]
+async def read(
+    bootstrap: str, topic: str, partition: int, start: int, end: int | None
+) -> tuple[list[bytes], int]:
+    values = LOG[start:end]
+    return values, start + len(values)
 
 
 def worker(store: Store) -> tuple[Sums, Recovery]:
@@ -112,3 +115,15 @@ async def test_a_revoked_partition_is_saved_and_forgotten(store: Store) -> None:
     other, other_recovery = worker(store)  # the partition's new owner
     await consume(other, other_recovery, range(6, 20))
     assert other.sums[0] == sum(range(1, 21))
+
+
+async def test_an_assigned_partition_is_restored_before_its_first_message(store: Store) -> None:
+    sums, recovery = worker(store)
+    await consume(sums, recovery, range(0, 5))
+    await recovery.checkpoint(now=0.0, force=True)
+
+    sums, recovery = worker(store)
+    await recovery.assign(TOPIC, [0])  # caught up to the end of the log: all 20
+    assert sums.sums[0] == sum(range(1, 21))
+    await consume(sums, recovery, range(12, 20))  # redelivered from the commit: skipped
+    assert sums.sums[0] == sum(range(1, 21))
