@@ -1,5 +1,7 @@
 """Count orders per shop and per SKU by minute and judge each night-slot order with the
-night-surge rule, in the shop's time zone (orders keyed by shop: its SKUs come along)."""
+night-surge rule, in the shop's time zone (orders keyed by shop: its SKUs come along).
+On start, the baselines come from the warehouse's orders per hour of the day (without
+history, from the stream)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from warroom.rules.risk import night_surge
 from warroom.schemas.decisions import Verdict
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
-from warroom.streams import topics
+from warroom.store.warehouse.baselines import load_hourly
+from warroom.store.warehouse.startup import Startup
+from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.entities import entities
 from warroom.streams.judging import Hits, live_rule, order_verdict, send_verdicts
@@ -24,8 +28,9 @@ from warroom.streams.night import NightTally, Scope
 _s = get_settings()
 #: A shop the worker has not heard of is judged in the platform's default zone.
 DEFAULT_TZ = "Asia/Shanghai"
-#: Orders per shop and SKU by minute; in memory (warehouse baselines: issue 7).
+#: Orders per shop and SKU by minute; in memory, with the warehouse's baselines.
 tally = NightTally()
+history = Startup("night-slot")
 #: Order ids counted lately: a redelivered order is judged again but counted once.
 counted = Recent[bool](horizon_s=3600, max_items=1_000_000)
 
@@ -55,10 +60,20 @@ def judge(order: Order, now: datetime) -> Verdict | None:
     return order_verdict(order, hits, now)
 
 
+@app.task
+async def load_night_history() -> None:
+    """On start: orders per hour of the day per shop and SKU, from the warehouse."""
+    hourly = await history.load(_s, load_hourly)
+    if hourly is not None:
+        tally.history = hourly
+        stats.count("baselines.hourly", len(hourly))
+
+
 @app.agent(topics.orders_by_shop)
 async def watch_night_surges(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
     async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+        await history.wait()  # the first batch waits for the baselines being loaded
         now = datetime.now(UTC)
         orders = (o for raw in batch for o in decode_trusted(Order, raw))
         await send_verdicts([v for o in orders if (v := judge(o, now))])

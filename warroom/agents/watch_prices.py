@@ -1,4 +1,6 @@
-"""Keep each SKU's running average unit price and judge each order's price against it."""
+"""Keep each SKU's running average unit price and judge each order's price against it;
+on start, seed the averages from the warehouse's history (the first order is judged
+against it; without history, from the stream)."""
 
 from __future__ import annotations
 
@@ -10,20 +12,33 @@ from faust.types import StreamT
 from warroom.app import app
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
-from warroom.streams import topics
+from warroom.store.warehouse.baselines import load_prices
+from warroom.store.warehouse.startup import Startup
+from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import send_verdicts
-from warroom.streams.prices import SkuPrices
+from warroom.streams.prices import DECAY, SkuPrices
 
 _s = get_settings()
-#: Average unit price per SKU; in memory (the warehouse seeds it once issue 7 lands).
+#: Average unit price per SKU; in memory, seeded from the warehouse at start.
 sku_prices = SkuPrices()
+history = Startup("SKU price")
+
+
+@app.task
+async def load_price_history() -> None:
+    """On start: each SKU's average unit price over the warehouse's history."""
+    prices = await history.load(_s, lambda wh, now: load_prices(wh, now, DECAY))
+    if prices is not None:
+        sku_prices.use_history(prices)
+        stats.count("baselines.sku_prices", len(prices))
 
 
 @app.agent(topics.orders_by_sku)
 async def watch_prices(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
     async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+        await history.wait()  # the first batch waits for the history being loaded
         now = datetime.now(UTC)
         orders = (o for raw in batch for o in decode_trusted(Order, raw))
         await send_verdicts([v for o in orders if (v := sku_prices.judge(o, now))])

@@ -3,8 +3,9 @@ night-surge rule judges: orders in the slot so far against a baseline.
 
 The baseline is what the same span held the night before, or else the span of equal
 length just before the slot opened: only spans this worker watched in full count
-(``since``). ``History`` is the seam for the warehouse baselines (issue 7): when it
-knows a baseline, that one is used.
+(``since``). ``History`` is the seam for the warehouse baselines (the worker loads
+them at start, ``store/warehouse/baselines.HourlyHistory``): when it knows a
+baseline, that one is used.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Each SKU's running average unit price, kept from the stream, seeded from history.
 
-The seam for the warehouse (issue 7) is ``Seed``: a function giving a SKU's historical
-mean and count, asked once, the first time the SKU is seen. Until it exists the
-average starts from the stream alone (and the rule waits for ``min_samples``).
+The seam for the warehouse is ``Seed``: a function giving a SKU's historical mean and
+count, asked once, the first time the SKU is seen. The worker loads it from the
+warehouse when it starts (``use_history``); without history the average starts from
+the stream alone (and the rule waits for ``min_samples``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,19 @@ def no_history(sku: str) -> RunningMean | None:
     return None
 
 
+def merged(history: RunningMean, stream: RunningMean) -> RunningMean:
+    """One mean of both: weighted by their weights, counting every sample.
+
+    >>> merged(RunningMean.seeded(100.0, 3), RunningMean().add(80.0)).mean
+    95.0
+    """
+    weight = history.weight + stream.weight
+    if weight == 0:
+        return stream
+    mean = (history.mean * history.weight + stream.mean * stream.weight) / weight
+    return RunningMean(mean, weight, history.count + stream.count, stream.decay)
+
+
 class SkuPrices:
     """Per SKU, the average unit price of the orders before; judges each order against it.
 
@@ -51,6 +65,14 @@ class SkuPrices:
             mean = RunningMean(decay=DECAY) if seeded is None else seeded
             self._means[sku] = mean
         return mean
+
+    def use_history(self, seed: Seed) -> None:
+        """Seed SKUs from ``seed`` from now on; a SKU already averaged from the stream
+        (the history came late) keeps its samples, merged with its history's."""
+        self.seed = seed
+        for sku, mean in list(self._means.items()):
+            if (known := seed(sku)) is not None:
+                self._means[sku] = merged(known, mean)
 
     def judge(self, order: Order, now: datetime) -> Verdict | None:
         rule = live_rule(price_deviation.RULE_ID)
