@@ -106,7 +106,7 @@ def activity(monkeypatch: pytest.MonkeyPatch) -> Sent:
 
 @pytest.fixture
 def verdicts(monkeypatch: pytest.MonkeyPatch) -> Sent:
-    return Sent(topics.verdicts, monkeypatch)
+    return Sent(topics.risk_hits, monkeypatch)
 
 
 @pytest.fixture
@@ -255,7 +255,7 @@ async def test_six_orders_from_one_ip_in_a_minute_give_an_explained_verdict(
     assert sorted(hit["evidence"]) == sorted(o["order_id"] for o in orders)
     assert f"6 orders from IP {ip}" in hit["explanation"]
     [(partition, _)] = [(p, e) for p, e in verdicts.messages if verdict in e]
-    assert partition == partition_for(verdict["shop_id"], PARTITIONS)
+    assert partition == partition_for(verdict["order_id"], PARTITIONS)  # to its assembler
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from warroom.streams.prices import SkuPrices
 
 @pytest.fixture
 def verdicts(monkeypatch: pytest.MonkeyPatch) -> Sent:
-    return Sent(topics.verdicts, monkeypatch)
+    return Sent(topics.risk_hits, monkeypatch)
 
 
 @pytest.fixture

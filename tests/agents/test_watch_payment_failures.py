@@ -24,7 +24,7 @@ from warroom.streams.codecs import encode_envelope
 
 @pytest.fixture
 def verdicts(monkeypatch: pytest.MonkeyPatch) -> Sent:
-    return Sent(topics.verdicts, monkeypatch)
+    return Sent(topics.risk_hits, monkeypatch)
 
 
 def uid() -> str:

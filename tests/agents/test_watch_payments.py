@@ -29,7 +29,7 @@ release_parked_payments = inspect.unwrap(watch_payments.release_parked_payments)
 
 @pytest.fixture
 def verdicts(monkeypatch: pytest.MonkeyPatch) -> Sent:
-    return Sent(topics.verdicts, monkeypatch)
+    return Sent(topics.risk_hits, monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +100,7 @@ async def test_a_payment_of_another_amount_than_its_order_gives_an_explained_ver
     assert Decimal(observed["order_amount"]) == Decimal("59.90")
     assert "¥10.00 short" in verdict["hits"][0]["explanation"]
     [(partition, _)] = [(p, e) for p, e in verdicts.messages if verdict in e]
-    assert partition == partition_for("shop-7", get_settings().partitions)
+    assert partition == partition_for(verdict["order_id"], get_settings().partitions)
 
 
 async def test_a_payment_before_its_order_waits_for_it_and_is_judged_when_it_comes(

@@ -214,3 +214,50 @@ async def test_an_allow_listed_device_gets_no_burst_hit_once_the_api_says_so(
 
     devices = {h["entity"] for v in verdicts for h in v["hits"]}
     assert devices == {f"device:{other}"}
+
+
+def both_hits(order_id: str, *rule_ids: str) -> Match:
+    def match(kind: str, data: dict[str, Any]) -> bool:
+        fired = {h["rule_id"] for h in data["hits"]} if kind == "verdict" else set()
+        return data.get("order_id") == order_id and fired >= set(rule_ids)
+
+    return match
+
+
+async def test_an_order_caught_by_two_rules_gets_one_verdict_with_both_scores(
+    server: Server,
+) -> None:
+    """The IP burst's agent and the price agent judge the order on different partitions;
+    the assembler sums their hits: 60 + 40 = 100, declined."""
+    shop, sku, ip = f"shop-{uid()}", f"SKU-{uid()}", f"10.40.{uuid.uuid4().int % 250}.9"
+    usual = [
+        order(f"10.41.0.{n}", n, shop_id=shop, sku=sku, unit_price=p, amount=p)
+        for n, p in enumerate(["99.00", "101.00", "100.00", "95.00", "105.00"] * 5)
+    ]
+    burst = [
+        order(
+            ip,
+            100 + n,
+            seconds_ago=10 - n,
+            shop_id=shop,
+            sku=sku,
+            unit_price="100.00",
+            amount="100.00",
+        )
+        for n in range(5)
+    ]
+    cheap = order(ip, 200, shop_id=shop, sku=sku, unit_price="19.90", amount="19.90")
+    rules = ("risk.same_ip_burst", "risk.price_deviation")
+    verdicts = await verdicts_of_shop(
+        server,
+        shop,
+        [("orders", usual), ("orders", burst), ("orders", [cheap])],
+        both_hits(cheap["order_id"], *rules),
+    )
+
+    on_cheap = [v for v in verdicts if v["order_id"] == cheap["order_id"]]
+    final = on_cheap[-1]
+    assert sorted(h["rule_id"] for h in final["hits"]) == sorted(rules)
+    assert (final["score"], final["outcome"]) == (100, "decline")
+    assert {h["score"] for h in final["hits"]} == {60, 40}
+    assert all(v["order_id"] == cheap["order_id"] for v in verdicts)  # the burst's others: none

@@ -12,6 +12,7 @@ from warroom.agents import (  # noqa: F401
     ingest_orders,
     ingest_payments,
     ingest_refunds,
+    judge_orders,
     queue_reviews,
     sink_warehouse,
     watch_device_bursts,

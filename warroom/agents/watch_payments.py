@@ -13,7 +13,6 @@ from typing import cast
 from faust.types import StreamT
 
 from warroom.app import app
-from warroom.observability import metrics
 from warroom.rules.base import Hit
 from warroom.rules.risk import duplicate_payment, payment_mismatch, unknown_order_payment
 from warroom.rules.risk.duplicate_payment import Sighting
@@ -26,10 +25,9 @@ from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.allow_list import allow_list
 from warroom.streams.codecs import decode_trusted
-from warroom.streams.judging import payment_entities
+from warroom.streams.judging import payment_entities, send_verdicts
 from warroom.streams.ledger import ParkingLot, Recent
 from warroom.streams.payers import payer_attempts
-from warroom.streams.send import send_envelopes
 
 _s = get_settings()
 #: How long (event time) orders and payment ids are remembered, and how many at most.
@@ -116,9 +114,7 @@ def judge(item: OrderOrPayment, now: datetime) -> list[Verdict]:
 
 
 async def _send(verdicts: list[Verdict]) -> None:
-    stats.count("verdicts", len(verdicts))
-    metrics.verdicts(verdicts)
-    await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)
+    await send_verdicts(verdicts)  # to the order's assembler
 
 
 @app.agent(topics.payments_by_order)

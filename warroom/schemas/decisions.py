@@ -27,6 +27,8 @@ class RuleHitRecord(BaseModel):
     thresholds: dict[str, Any]
     explanation: str
     evidence: list[str] = []
+    #: The rule version's mode: a shadow hit is reported but adds nothing to an enforced score.
+    mode: Literal["enforce", "shadow"] = "enforce"
 
 
 class Verdict(BaseModel):

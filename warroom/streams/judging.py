@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from warroom.observability import metrics
 from warroom.rules.base import Hit
 from warroom.rules.risk.verdict import verdict_for
 from warroom.rules.rulebook import RuleVersion, rulebook
@@ -67,7 +66,8 @@ def order_verdict(order: Order, hits: Hits, now: datetime) -> Verdict | None:
 
 
 async def send_verdicts(verdicts: Sequence[Verdict]) -> None:
-    stats.count("verdicts", len(verdicts))
-    metrics.verdicts(verdicts)
-    await send_envelopes(topics.verdicts, verdicts, key=lambda v: v.shop_id)
+    """Send one agent's (partial) verdicts to the order's partition, where ``judge_orders``
+    sums every agent's hits on the order into its verdict."""
+    stats.count("risk_hits", len(verdicts))
+    await send_envelopes(topics.risk_hits, verdicts, key=lambda v: v.order_id)
     await shadow_outbox.send()  # the comparisons judged beside these verdicts

@@ -46,6 +46,14 @@ class Recent(Generic[V]):
         while len(self._items) > self.max_items:
             self._items.popitem(last=False)
 
+    def ids(self) -> list[str]:
+        """The keys held, oldest first."""
+        return list(self._items)
+
+    def pop(self, key: str) -> V | None:
+        item = self._items.pop(key, None)
+        return None if item is None else item[1]
+
     def expire(self) -> int:
         """Forget entries from the oldest on while older than the horizon; returns how many."""
         cutoff = self.watermark - self.horizon_s

@@ -8,6 +8,7 @@ from __future__ import annotations
 from faust.types import TopicT
 
 from warroom.app import app
+from warroom.streams import model_topics
 from warroom.streams.admin import ensure_topics
 from warroom.streams.names import topic_name
 
@@ -58,6 +59,8 @@ payments_by_order = _topic("payments-by-order", internal=True)
 payments_by_payer = _topic("payments-by-payer", internal=True)
 #: Refunds keyed by shop, where the refund-spike rule counts them against the shop's orders.
 refunds_by_shop = _topic("refunds-by-shop", internal=True)
+#: Partial verdicts keyed by order id: each risk agent's hits, summed into one verdict per order.
+risk_hits = _topic("risk-hits", internal=True)
 #: Shadow comparisons (a rule's candidate beside its live version), for the API's report.
 shadow = _topic("shadow", internal=True)
 
@@ -82,7 +85,9 @@ ALL = (
     payments_by_order,
     payments_by_payer,
     refunds_by_shop,
+    risk_hits,
     shadow,
+    *model_topics.ALL,
 )
 
 

@@ -29,6 +29,7 @@ def _records(hits: Sequence[tuple[Hit, RuleVersion]]) -> list[RuleHitRecord]:
             thresholds=dict(hit.thresholds),
             explanation=hit.explanation,
             evidence=list(hit.evidence),
+            mode="shadow" if rule.mode == "shadow" else "enforce",
         )
         for hit, rule in hits
     ]
