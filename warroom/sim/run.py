@@ -1,4 +1,5 @@
-"""Drive traffic into a sink at a steady rate for a while (or until cancelled)."""
+"""Drive traffic into a sink: live at a steady rate for a while (or until cancelled), or a
+saved stream replayed in its order."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import orjson
 
 from warroom.sim.platform import SimulatedPlatform
 from warroom.sim.sinks import Sink
-from warroom.sim.traffic import Traffic
+from warroom.sim.stream import Stream
+from warroom.sim.traffic import EVENTS_PER_IMPRESSION, Traffic
 
 TICK_S = 0.1
+#: Order in which a replay sends the kinds of one chunk: an order before its payment.
+KIND_ORDER = ("orders", "payments", "refunds", "clicks")
 
 
 async def simulate(
@@ -26,14 +30,14 @@ async def simulate(
 ) -> Traffic:
     """Send about ``rate`` events per second where ``platform`` runs ads (by default a
     platform of its own, on which nothing is ever paused); returns the traffic with its
-    ground truth."""
+    ground truth (``truth_path``: one JSON line per attack)."""
     traffic = Traffic(seed, attack_every_s=attack_every_s, platform=platform or SimulatedPlatform())
     await sink.start()
     start = time.monotonic()
     owed = 0.0
     try:
         while duration_s is None or time.monotonic() - start < duration_s:
-            owed += rate * TICK_S
+            owed += rate * TICK_S / EVENTS_PER_IMPRESSION
             n, owed = int(owed), owed - int(owed)
             for kind, events in traffic.tick(time.time(), n).items():
                 await sink.send(kind, events)
@@ -41,6 +45,24 @@ async def simulate(
     finally:
         await sink.stop()
         if truth_path is not None:
-            lines = b"".join(orjson.dumps(t) + b"\n" for t in traffic.truth)
+            lines = b"".join(orjson.dumps(a.record()) + b"\n" for a in traffic.attacks)
             await asyncio.to_thread(truth_path.write_bytes, lines)
     return traffic
+
+
+async def replay(sink: Sink, stream: Stream, rate: float | None = None, chunk: int = 500) -> int:
+    """Send a stream's events in order, in chunks (``rate``: events per second at most;
+    None: as fast as the sink takes them); returns how many were sent."""
+    await sink.start()
+    start = time.monotonic()
+    try:
+        for i in range(0, len(stream.events), chunk):
+            part = stream.events[i : i + chunk]
+            for kind in KIND_ORDER:
+                if batch := [e for k, e in part if k == kind]:
+                    await sink.send(kind, batch)
+            if rate:
+                await asyncio.sleep(max(0.0, start + (i + chunk) / rate - time.monotonic()))
+    finally:
+        await sink.stop()
+    return len(stream.events)

@@ -1,41 +1,54 @@
-"""Traffic over time: ad interactions, orders and payments, with IP-burst attacks.
+"""Traffic over time: impressions, plays and clicks, orders, payments and refunds, with
+attacks and their ground truth.
 
-Content is reproducible from the seed (and the ad platform's state); event times are
-the wall-clock times the caller passes in. Every attack order is recorded in ``truth``.
-Traffic goes where the ad platform (``platform``) runs ads: a paused campaign or
-creative gets none, a campaign's share grows with its budget, a copied creative's new
-campaign gets its share from the moment it exists.
+Content is reproducible from the seed (and the ad platform's state); event times are the
+times the caller passes in (the wall clock for the demo, simulated time for a saved
+stream). Traffic goes where the ad platform (``platform``) runs ads: a paused campaign or
+creative gets none, a campaign's share grows with its budget and during its flash sale, a
+copied creative's new campaign gets its share from the moment it exists.
+
+Each impression may be played and clicked (the creative's hidden CTR); a click becomes an
+order with the campaign's conversion rate times the viewer's affinity for the product
+(``profiles``). Payments follow orders by seconds, refunds by minutes. Attacks come from
+``plan`` (simulated time), or, without one, alternate IP bursts with near misses every
+``attack_every_s`` (the demo). Every attack is in ``attacks``; ``truth`` labels each
+attack order.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
-import zlib
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from typing import Any
 
+from warroom.sim.attacks import Attack, Timed, live_burst, near_miss, plant
+from warroom.sim.calendar import sale_on
+from warroom.sim.events import Event, Maker, iso
 from warroom.sim.platform import SimulatedPlatform
-from warroom.sim.world import Campaign, Viewer, World, build_world, random_ip
+from warroom.sim.profiles import affinity
+from warroom.sim.world import Campaign, FlashSale, Viewer, World, build_world
 
-Event = dict[str, Any]
+__all__ = ["Event", "Planned", "Traffic", "iso"]
 
-#: Share of base events by kind; each click may turn into an order.
-MIX = (("impression", 0.82), ("play", 0.12), ("click", 0.06))
+#: Share of impressions that are played.
+PLAY_RATE = 0.15
+#: Events per impression, about (the impression, a play, a click, an order now and then).
+EVENTS_PER_IMPRESSION = 1.2
+#: Share of orders refunded, by category (apparel comes back most).
+REFUND_RATE = {"apparel": 0.12, "beauty": 0.05, "snacks": 0.03, "home": 0.06, "digital": 0.04}
+REASONS = ("quality", "not_as_described", "not_received", "changed_mind", "other")
+#: A flash sale multiplies a click's chance of becoming an order by this much.
+SALE_CONVERSION = 1.5
 
 
-def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An attack (or a ``near_miss``) to start at ``at``."""
 
-
-@dataclass
-class Burst:
-    """Orders from one IP at planned times; an attack when there are more than ``limit``."""
-
-    ip: str
-    times: list[float]
-    attack: bool
+    at: float
+    kind: str
+    variant: str = ""
 
 
 @dataclass
@@ -46,34 +59,46 @@ class Traffic:
     burst_orders: tuple[int, int] = (7, 12)
     burst_span_s: float = 8.0
     platform: SimulatedPlatform = field(default_factory=SimulatedPlatform)
+    plan: list[Planned] | None = None
+    payment_delay_s: tuple[float, float] = (1.0, 20.0)
+    refund_delay_s: tuple[float, float] = (120.0, 3600.0)
     world: World = field(init=False)
     truth: list[Event] = field(default_factory=list)
+    attacks: list[Attack] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.world = build_world(self.rng)
+        self.maker = Maker(self.seed, self.rng)
         self.campaigns = list(self.world.campaigns)
+        self.sellers = [c for c in self.world.campaigns if not c.burner]
         self._copied = 0
-        self._sellers = [c for c in self.world.campaigns if not c.burner]
-        self._seq = 0
-        self._bursts: list[Burst] = []
+        self._pending: list[tuple[float, int, str, Event]] = []
+        self._recent: dict[str, deque[Event]] = defaultdict(lambda: deque(maxlen=500))
         self._next_attack: float | None = None
         self._near_miss = False
+        self._planned = 0
+        self._pushed = 0
 
-    def _id(self, prefix: str) -> str:
-        self._seq += 1
-        return f"{prefix}-{self.seed}-{self._seq}"
+    def orders_of(self, sku: str) -> list[Event]:
+        """The SKU's latest organic orders (at most 500)."""
+        return list(self._recent[sku])
 
-    def tick(self, now: float, n: int) -> dict[str, list[Event]]:
-        """About ``n`` base events at ``now``, plus the burst orders now due."""
+    def tick(self, now: float, n: int, spread_s: float = 0.0) -> dict[str, list[Event]]:
+        """About ``n`` impressions at ``now`` (spread over ``spread_s``), what follows
+        them, and the planted events now due."""
         out: dict[str, list[Event]] = defaultdict(list)
         self._add_copies()
-        weights = [self.platform.share(c.campaign_id) for c in self.campaigns]
-        for camp in self.rng.choices(self.campaigns, weights, k=n) if any(weights) else []:
-            self._interaction(now, camp, out)
         self._schedule(now)
-        self._due_bursts(now, out)
+        weights = [self._weight(c, now) for c in self.campaigns]
+        for camp in self.rng.choices(self.campaigns, weights, k=n) if any(weights) else []:
+            self._impression(now + self.rng.random() * spread_s, camp, out)
+        self._release(now + spread_s, out)
         return dict(out)
+
+    def _weight(self, camp: Campaign, now: float) -> float:
+        sale = sale_on(self.world.flash_sales, camp.product.sku, now)
+        return self.platform.share(camp.campaign_id) * (sale.boost if sale else 1.0)
 
     def _add_copies(self) -> None:
         """Campaigns the platform created by copying a creative run like their origin."""
@@ -82,117 +107,107 @@ class Traffic:
         origins = {c.campaign_id: c for c in self.world.campaigns}
         for copy in copies:
             if (origin := origins.get(copy.origin)) is not None:
-                new = replace(origin, campaign_id=copy.campaign_id, creatives=(copy.creative_id,))
+                ctr = origin.ctr_of(copy.copied_from)
+                new = replace(
+                    origin, campaign_id=copy.campaign_id, creatives=(copy.creative_id,),
+                    creative_ctr=(ctr,),
+                )  # fmt: skip
                 self.campaigns.append(new)
 
-    def _interaction(self, now: float, camp: Campaign, out: dict[str, list[Event]]) -> None:
+    def viewer(self, camp: Campaign) -> Viewer:
+        """A viewer from the campaign's audience (its creator's fans)."""
+        pool = self.world.audience(camp.creator_id)
+        if not pool:
+            return self.rng.choice(self.world.viewers)
+        return self.world.viewers[self.rng.choice(pool)]
+
+    def _impression(self, ts: float, camp: Campaign, out: dict[str, list[Event]]) -> None:
         running = [c for c in camp.creatives if self.platform.running("creative", c)]
         if not running:
             return
-        creative = self.rng.choice(running)
-        viewer = self.rng.choice(self.world.viewers)
-        kind = self.rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
-        cost = camp.cpm / 1000 if kind == "impression" else 0.0
-        out["clicks"].append(self._click(now, camp, creative, viewer, kind, cost))
-        if kind == "click" and self.rng.random() < camp.cvr * 8:
-            self._order(now, camp, viewer, viewer.ip, out, creative)
-
-    def _click(
-        self, now: float, camp: Campaign, creative: str, viewer: Viewer, kind: str, cost: float
-    ) -> Event:
-        length = 30.0
-        return {
-            "event_id": self._id("clk"),
-            "ts": iso(now),
-            "kind": kind,
-            "shop_id": camp.shop_id,
-            "campaign_id": camp.campaign_id,
-            "creative_id": creative,
-            "creator_id": camp.creator_id,
-            "product_id": camp.product.sku,
-            "viewer": {
-                "viewer_id": viewer.viewer_id,
-                "gender": viewer.gender,
-                "age_band": viewer.age_band,
-                "spending_power": viewer.spending_power,
-                "city": viewer.city,
-                "city_tier": viewer.city_tier,
-            },
-            "cost": f"{cost:.4f}",
-            "video_length_s": length,
-            "watch_time_s": self._watched(length) if kind == "play" else None,
-        }
-
-    def _watched(self, length: float) -> float:
-        """Seconds of a play: about a third watch to the end (完播), the rest drop off."""
-        return length if self.rng.random() < 0.3 else round(self.rng.uniform(1, length), 1)
-
-    def _order(
-        self,
-        now: float,
-        camp: Campaign,
-        viewer: Viewer,
-        ip: str,
-        out: dict[str, list[Event]],
-        creative: str | None = None,
-    ) -> Event:
-        qty = self.rng.choice((1, 1, 1, 2, 3))
-        price = camp.product.price
-        order = {
-            "event_id": self._id("ord"),
-            "ts": iso(now),
-            "order_id": self._id("o"),
-            "user_id": viewer.viewer_id,
-            "ip": ip,
-            "device_id": viewer.device_id,
-            "shop_id": camp.shop_id,
-            "sku": camp.product.sku,
-            "quantity": qty,
-            "unit_price": f"{price:.2f}",
-            "amount": f"{price * qty:.2f}",
-            "campaign_id": camp.campaign_id,
-            "creative_id": creative or self.rng.choice(camp.creatives),
-            "creator_id": camp.creator_id,
-            "channel": "live",
-            "city": viewer.city,
-        }
-        out["orders"].append(order)
-        out["payments"].append(
-            {
-                "event_id": self._id("pay"),
-                "ts": iso(now),
-                "payment_id": self._id("p"),
-                "order_id": order["order_id"],
-                "amount": order["amount"],
-                "method": self.rng.choice(("alipay", "wechat", "card")),
-                "status": "success",
-                "card_hash": f"h{zlib.crc32(viewer.viewer_id.encode()):08x}",
-            }
+        creative, viewer = self.rng.choice(running), self.viewer(camp)
+        out["clicks"].append(
+            self.maker.click(ts, camp, creative, viewer, "impression", camp.cpm / 1000)
         )
-        return order
+        if self.rng.random() < PLAY_RATE:
+            out["clicks"].append(self.maker.click(ts, camp, creative, viewer, "play", 0.0))
+        if self.rng.random() < camp.ctr_of(creative):
+            out["clicks"].append(self.maker.click(ts, camp, creative, viewer, "click", 0.0))
+            sale = sale_on(self.world.flash_sales, camp.product.sku, ts)
+            if self.rng.random() < self.order_chance(camp, viewer, sale):
+                self._buy(ts, camp, viewer, creative, sale, out)
+
+    @staticmethod
+    def order_chance(camp: Campaign, viewer: Viewer, sale: FlashSale | None = None) -> float:
+        """The chance that this viewer's click becomes an order (hidden truth)."""
+        p = camp.product
+        fit = affinity(viewer.gender, viewer.age_band, viewer.spending_power, viewer.city_tier,
+                       p.category, p.price)  # fmt: skip
+        boost = SALE_CONVERSION if sale else 1.0
+        return min(0.95, camp.cvr * boost * fit / camp.mean_affinity)
+
+    def _buy(
+        self, ts: float, camp: Campaign, viewer: Viewer, creative: str,
+        sale: FlashSale | None, out: dict[str, list[Event]],
+    ) -> None:  # fmt: skip
+        price = camp.product.price * (1 - sale.discount) if sale else camp.product.price
+        order = self.maker.order(ts, camp, viewer, viewer.ip, price, creative)
+        out["orders"].append(order)
+        self._recent[camp.product.sku].append(order)
+        paid = ts + self.rng.uniform(*self.payment_delay_s)
+        pay = self.maker.payment(paid, order["order_id"], order["amount"], viewer.viewer_id)
+        self._push([(paid, "payments", pay)])
+        if self.rng.random() < REFUND_RATE.get(camp.product.category, 0.05):
+            back = paid + self.rng.uniform(*self.refund_delay_s)
+            reason = self.rng.choices(REASONS, (3, 3, 1, 4, 1))[0]
+            self._push([(back, "refunds", self.maker.refund(back, order, reason))])
+
+    def _push(self, events: list[Timed]) -> None:
+        for ts, kind, event in events:
+            self._pushed += 1
+            heapq.heappush(self._pending, (ts, self._pushed, kind, event))
+
+    def _release(self, now: float, out: dict[str, list[Event]]) -> None:
+        while self._pending and self._pending[0][0] <= now:
+            _, _, kind, event = heapq.heappop(self._pending)
+            out[kind].append(event)
 
     def _schedule(self, now: float) -> None:
-        """Alternate attacks (more than 5 orders in a minute) with near misses (5 or fewer)."""
+        if self.plan is None:
+            self._alternate(now)
+            return
+        while self._planned < len(self.plan) and self.plan[self._planned].at <= now:
+            self._launch(self.plan[self._planned])
+            self._planned += 1
+
+    def _alternate(self, now: float) -> None:
+        """Alternate fast IP bursts (more than 5 orders in a minute) with near misses."""
         if self._next_attack is None:
             self._next_attack = now + self.first_attack_s
         if now < self._next_attack:
             return
-        self._next_attack = now + self.attack_every_s
-        attack = not self._near_miss
+        at, self._next_attack = now, now + self.attack_every_s
         self._near_miss = not self._near_miss
-        count = self.rng.randint(*self.burst_orders) if attack else self.rng.randint(3, 5)
-        times = sorted(now + self.rng.uniform(0, self.burst_span_s) for _ in range(count))
-        self._bursts.append(Burst(random_ip(self.rng, first=(39, 117, 175)), times, attack))
+        if not self._near_miss:
+            self._push(near_miss(self, at, self.burst_span_s))
+            return
+        attack = Attack(self.maker.id("a"), "ip_burst", "fast", at)
+        events = live_burst(self, attack, at, self.burst_orders, self.burst_span_s)
+        self._record(attack, events)
 
-    def _due_bursts(self, now: float, out: dict[str, list[Event]]) -> None:
-        for burst in self._bursts:
-            while burst.times and burst.times[0] <= now:
-                when = burst.times.pop(0)
-                camp = self.rng.choice(self._sellers)  # attacks buy real products
-                viewer = self.rng.choice(self.world.viewers)
-                order = self._order(when, camp, viewer, burst.ip, out)
-                if burst.attack:
-                    self.truth.append(
-                        {"order_id": order["order_id"], "attack": "ip_burst", "ip": burst.ip}
-                    )
-        self._bursts = [b for b in self._bursts if b.times]
+    def _launch(self, planned: Planned) -> None:
+        if planned.kind == "near_miss":
+            self._push(near_miss(self, planned.at))
+            return
+        attack, events = plant(self, planned.kind, planned.variant, planned.at)
+        self._record(attack, events)
+
+    def _record(self, attack: Attack, events: list[Timed]) -> None:
+        if events:
+            attack.start = min(ts for ts, _, _ in events)
+        self.attacks.append(attack)
+        extra = {"ip": attack.entities[0][3:]} if attack.kind == "ip_burst" else {}
+        for order_id in attack.order_ids:
+            label = {"order_id": order_id, "attack": attack.kind, "variant": attack.variant}
+            self.truth.append({**label, "attack_id": attack.attack_id, **extra})
+        self._push(events)

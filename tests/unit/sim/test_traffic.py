@@ -44,8 +44,20 @@ def test_traffic_looks_like_live_commerce() -> None:
     _, out = run(5, 30)
     kinds = Counter(e["kind"] for e in out["clicks"])
     assert kinds["impression"] > kinds["play"] > kinds["click"] > 0
-    assert len(out["payments"]) == len(out["orders"])
+    assert 0 < len(out["orders"]) < kinds["click"]
+    paid = {p["order_id"] for p in out["payments"]}
+    assert paid <= {o["order_id"] for o in out["orders"]}  # a payment follows its order
+    assert len(paid) > 0.7 * len(out["orders"])  # seconds later: the last ones still to come
     assert len({e["event_id"] for v in out.values() for e in v}) == sum(map(len, out.values()))
+
+
+def test_a_payment_comes_after_its_order_and_pays_its_amount() -> None:
+    _, out = run(9, 60)
+    orders = {o["order_id"]: o for o in out["orders"]}
+    for pay in out["payments"]:
+        order = orders[pay["order_id"]]
+        assert pay["amount"] == order["amount"]
+        assert _epoch(pay["ts"]) > _epoch(order["ts"])
 
 
 def test_ground_truth_marks_the_bursts_that_break_the_rule_and_only_those() -> None:

@@ -1,0 +1,225 @@
+"""Run a real warroom worker on a bounded stream: an embedded tansu broker, ``warroom serve``
+in a child process (every agent on, the warehouse sink off), the stream produced to the
+public input topics, and the verdicts read back from ``warroom.verdicts.v1``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from warroom.errors import WarroomError
+from warroom.evaluation.risk_metrics import Seen
+from warroom.sim.events import Event
+from warroom.sim.sinks import KafkaSink
+from warroom.sim.stream import Stream
+from warroom.streams.broker import embedded_broker, free_port
+
+#: Seconds the worker may take to answer on its API.
+STARTUP_S = 90.0
+#: Verdicts are complete once none came for this long after everything was consumed.
+QUIET_S = 3.0
+
+
+@dataclass
+class Worker:
+    bootstrap: str
+    url: str
+    app_id: str
+    token: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def topic(self, name: str) -> str:
+        return f"{self.app_id}.{name}.v1"
+
+
+@dataclass
+class Outcome:
+    """What a run gave: verdicts as read, and when each order's events were sent."""
+
+    seen: list[Seen] = field(default_factory=list)
+    sent: dict[str, float] = field(default_factory=dict)
+    consumed: int = 0
+    seconds: float = 0.0
+
+
+def start_worker(bootstrap: str, data: Path) -> Worker:
+    """``warroom serve`` on a fresh app id, answering on a free loopback port."""
+    app_id, port = f"eval{uuid.uuid4().hex[:8]}", free_port()
+    token = f"wk_{secrets.token_hex(6)}.{secrets.token_urlsafe(32)}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
+    env.update(
+        WARROOM_KAFKA_BOOTSTRAP=bootstrap, WARROOM_APP_ID=app_id, WARROOM_WEB_PORT=str(port),
+        WARROOM_ADMIN_KEY=token, WARROOM_DATA_DIR=str(data), WARROOM_WAREHOUSE_SINK="false",
+    )  # fmt: skip
+    log = data / "worker.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "warroom", "serve"], env=env, cwd=data, stdout=out, stderr=out
+        )
+    worker = Worker(bootstrap, f"http://127.0.0.1:{port}", app_id, token, proc, log)
+    wait_until_up(worker)
+    return worker
+
+
+def wait_until_up(worker: Worker) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if worker.proc.poll() is not None:
+            tail = worker.log.read_text(errors="replace")[-2000:]
+            raise WarroomError(f"the worker exited with {worker.proc.returncode}:\n{tail}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{worker.url}/v1/health", timeout=1).status_code == 200:
+                return
+        time.sleep(0.2)
+    stop_worker(worker)
+    raise WarroomError(f"the worker did not answer within {STARTUP_S:g} s")
+
+
+def stop_worker(worker: Worker) -> None:
+    if worker.proc.poll() is None:
+        worker.proc.send_signal(signal.SIGINT)
+        try:
+            worker.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            worker.proc.kill()
+            worker.proc.wait()
+
+
+@contextlib.contextmanager
+def running_worker() -> Iterator[Worker]:
+    """A broker and a worker for the duration of the block, both stopped after it."""
+    with tempfile.TemporaryDirectory(prefix="warroom-eval-") as tmp, embedded_broker() as boot:
+        worker = start_worker(boot, Path(tmp))
+        try:
+            yield worker
+        finally:
+            stop_worker(worker)
+
+
+async def consumed(client: httpx.AsyncClient, worker: Worker) -> int:
+    """Events the worker's ingest agents took in (valid or dead-lettered)."""
+    resp = await client.get(f"{worker.url}/v1/stats")
+    counters: dict[str, int] = resp.json().get("counters", {})
+    return sum(n for name, n in counters.items() if _ingested(name))
+
+
+def _ingested(counter: str) -> bool:
+    valid = counter.startswith("events.") and counter.endswith(".valid")
+    return valid or counter.startswith("deadletter.")
+
+
+async def read_verdicts(worker: Worker, out: Outcome, stop: asyncio.Event) -> None:
+    """Every verdict from the start of the topic, with the time it was read, until ``stop``."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=worker.bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        topic = worker.topic("verdicts")
+        await consumer.topics()  # fetches the metadata
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=200)
+            now = time.time()
+            for records in batches.values():
+                for r in records:
+                    value = orjson.loads(r.value or b"[]")
+                    out.seen += [
+                        Seen(v, now) for v in (value if isinstance(value, list) else [value])
+                    ]
+    finally:
+        await consumer.stop()
+
+
+class Sender:
+    """Sends a stream's events in order, about ``rate`` a second; payments go
+    ``payment_lag_s`` (wall clock) after the events sent with them, as payment callbacks
+    trail orders. Records when each order's first event went out."""
+
+    def __init__(self, worker: Worker, rate: float, payment_lag_s: float, out: Outcome) -> None:
+        self.sink = KafkaSink(worker.bootstrap, topic_prefix=worker.app_id)
+        self.rate, self.lag, self.out = rate, payment_lag_s, out
+        self.held: deque[tuple[float, list[Event]]] = deque()
+
+    async def run(self, stream: Stream, chunk: int = 500) -> None:
+        await self.sink.start()
+        start = time.monotonic()
+        try:
+            for i in range(0, len(stream.events), chunk):
+                await self._send(stream.events[i : i + chunk])
+                await asyncio.sleep(max(0.0, start + (i + chunk) / self.rate - time.monotonic()))
+            while self.held:
+                await asyncio.sleep(max(0.0, self.held[0][0] - time.monotonic()))
+                await self._release()
+        finally:
+            await self.sink.stop()
+
+    async def _send(self, part: list[tuple[str, Event]]) -> None:
+        now = time.time()
+        for kind in ("orders", "refunds", "clicks"):
+            if batch := [e for k, e in part if k == kind]:
+                await self.sink.send(kind, batch)
+        for kind, event in part:
+            if kind == "orders":
+                self.out.sent.setdefault(event["order_id"], now)
+        if payments := [e for k, e in part if k == "payments"]:
+            self.held.append((time.monotonic() + self.lag, payments))
+        await self._release()
+
+    async def _release(self) -> None:
+        while self.held and self.held[0][0] <= time.monotonic():
+            payments = self.held.popleft()[1]
+            await self.sink.send("payments", payments)
+            now = time.time()
+            for event in payments:
+                self.out.sent.setdefault(event["order_id"], now)
+
+
+async def drain(worker: Worker, expected: int, out: Outcome, deadline: float) -> None:
+    """Until the worker took in ``expected`` events and no verdict came for ``QUIET_S``."""
+    async with httpx.AsyncClient(headers={"authorization": f"Bearer {worker.token}"}) as client:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                out.consumed = await consumed(client, worker)
+            if out.consumed >= expected:
+                break
+            await asyncio.sleep(0.5)
+    count, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - quiet_since < QUIET_S:
+        if len(out.seen) != count:
+            count, quiet_since = len(out.seen), time.monotonic()
+        await asyncio.sleep(0.2)
+
+
+async def run_stream(
+    worker: Worker, stream: Stream, rate: float, limit_s: float, payment_lag_s: float = 2.0
+) -> Outcome:
+    """Send ``stream`` to ``worker`` and read its verdicts, within ``limit_s`` seconds."""
+    out, stop = Outcome(), asyncio.Event()
+    began = time.monotonic()
+    reader = asyncio.create_task(read_verdicts(worker, out, stop))
+    try:
+        await Sender(worker, rate, payment_lag_s, out).run(stream)
+        await drain(worker, len(stream.events), out, began + limit_s)
+    finally:
+        stop.set()
+        await reader
+    out.seconds = time.monotonic() - began
+    return out

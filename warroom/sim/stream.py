@@ -1,0 +1,91 @@
+"""A bounded stream in simulated time: a span of the shops' day (the diurnal curve, flash
+sales, refunds) with a plan of every kind of attack, in time order, with its ground truth.
+
+The same seed, start and size give the same stream, event for event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from warroom.sim.calendar import diurnal, local_minute
+from warroom.sim.events import Event
+from warroom.sim.platform import SimulatedPlatform
+from warroom.sim.traffic import EVENTS_PER_IMPRESSION, Planned, Traffic
+
+#: Simulated seconds per tick.
+STEP_S = 5.0
+#: IP-burst variants, in turn, one every ``BURST_EVERY_S`` (a near miss is not an attack).
+BURST_CYCLE = ("fast", "near_miss", "slow_over", "slow_under")
+BURST_EVERY_S = 480.0
+#: Other attacks: (kind, first after start, then every; seconds).
+EVERY = (
+    ("payment_mismatch", 1200.0, 3600.0),
+    ("click_fraud", 1800.0, 4 * 3600.0),
+    ("unknown_order_payment", 2400.0, 3600.0),
+    ("price_deviation", 3600.0, 2 * 3600.0),
+    ("refund_abuse", 5400.0, 6 * 3600.0),
+)
+#: A night surge starts at this minute of each shop night in the span (02:20).
+NIGHT_SURGE_MINUTE = 140
+
+
+@dataclass
+class Stream:
+    """Events as (topic kind, event) in time order, and the ground truth beside them."""
+
+    meta: dict[str, Any]
+    events: list[tuple[str, Event]] = field(default_factory=list)
+    attacks: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(k == kind for k, _ in self.events)
+
+
+def attack_plan(start: float, hours: float) -> list[Planned]:
+    """Every kind of attack over [start, start + hours), in time order."""
+    end = start + hours * 3600
+    plan = [
+        Planned(start + 180 + k * BURST_EVERY_S, *_burst(BURST_CYCLE[k % len(BURST_CYCLE)]))
+        for k in range(int((end - start - 240) // BURST_EVERY_S))
+    ]
+    for kind, first, every in EVERY:
+        at = start + first
+        while at < end - 900:
+            plan.append(Planned(at, kind))
+            at += every
+    for at in range(int(start), int(end - 1200), 60):
+        if local_minute(at) == NIGHT_SURGE_MINUTE:
+            plan.append(Planned(float(at), "night_surge"))
+    return sorted(plan, key=lambda p: p.at)
+
+
+def _burst(variant: str) -> tuple[str, str]:
+    return ("near_miss", "") if variant == "near_miss" else ("ip_burst", variant)
+
+
+def impressions_per_s(start: float, hours: float, events: int) -> float:
+    """The peak impression rate that gives about ``events`` events over the span."""
+    steps = int(hours * 3600 / STEP_S)
+    weight = sum(diurnal(start + k * STEP_S) for k in range(steps)) * STEP_S
+    return events / max(1e-9, weight * EVENTS_PER_IMPRESSION)
+
+
+def generate(seed: int, start: float, hours: float, events: int) -> Stream:
+    """About ``events`` events over ``hours`` simulated hours from ``start`` (epoch s)."""
+    plan = attack_plan(start, hours)
+    traffic = Traffic(seed, plan=plan, platform=SimulatedPlatform())
+    rate = impressions_per_s(start, hours, events)
+    meta = {"seed": seed, "start": start, "hours": hours, "events": events, "format": 1}
+    stream, owed = Stream(meta), 0.0
+    for k in range(int(hours * 3600 / STEP_S)):
+        now = start + k * STEP_S
+        owed += rate * diurnal(now) * STEP_S
+        n, owed = int(owed), owed - int(owed)
+        for kind, batch in traffic.tick(now, n, spread_s=STEP_S).items():
+            stream.events += [(kind, e) for e in batch]
+    stream.events.sort(key=lambda pair: pair[1]["ts"])
+    end = start + hours * 3600
+    stream.attacks = [a.record() for a in traffic.attacks if a.start < end]
+    return stream
