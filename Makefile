@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 
-.PHONY: demo serve test lint typecheck unit install postgres clickhouse chromium clean
+.PHONY: demo serve test lint typecheck unit install postgres clickhouse chromium compose clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,14 @@ chromium:
 		$(SUDO) apt-get update && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
-test: lint typecheck postgres clickhouse chromium
+# The docker tests validate docker/compose.yml offline with Debian's docker-compose (1.29);
+# --no-install-recommends, or apt pulls in a Docker engine.
+compose:
+	@command -v docker-compose >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends docker-compose; }
+
+test: lint typecheck postgres clickhouse chromium compose
 	$(BIN)/pytest -q --durations=10
 
 clean:
