@@ -17,6 +17,8 @@ from warroom.store.kinds import Kind
 P = TypeVar("P", bound=BaseModel)
 
 MAX_LIMIT = 500
+#: Largest ``offset`` of a list: beyond it SQLite and PostgreSQL overflow (a 500, not a 422).
+MAX_OFFSET = 1_000_000_000
 
 #: ``DELETE ...?version=N``: refuse (409) unless the entity is still at version N.
 IfVersion = Annotated[
@@ -83,7 +85,7 @@ def listing(kind: Kind[Any], default: str = "id") -> Callable[..., Listing]:
 
     def read(
         limit: int = Query(50, ge=1, le=MAX_LIMIT, description="page size"),
-        offset: int = Query(0, ge=0, description="entities to skip"),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET, description="entities to skip"),
         sort: str = Query(
             default,
             max_length=300,

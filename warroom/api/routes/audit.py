@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from warroom.api.auth import READERS, ActorDep
 from warroom.api.deps import SessionDep
-from warroom.api.entities import MAX_LIMIT, page, responses
+from warroom.api.entities import MAX_LIMIT, MAX_OFFSET, page, responses
 from warroom.schemas.entities.audit import AuditPublic
 from warroom.schemas.entities.common import Page
 from warroom.store.audit_log import AuditFilter, search
@@ -30,7 +30,7 @@ def list_audit(
     since: Annotated[datetime | None, Query(description="from (inclusive)")] = None,
     until: Annotated[datetime | None, Query(description="until (exclusive)")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[AuditPublic]:
     """Audit entries, newest first; a shop-scoped key sees its shops' entries only."""
     actor.require(*READERS)

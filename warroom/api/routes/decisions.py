@@ -15,7 +15,7 @@ from fastapi import APIRouter, BackgroundTasks, Query
 
 from warroom.api.auth import READERS, ActorDep
 from warroom.api.deps import RuntimeDep, SessionDep
-from warroom.api.entities import MAX_LIMIT, responses
+from warroom.api.entities import MAX_LIMIT, MAX_OFFSET, responses
 from warroom.errors import Conflict, NotFound
 from warroom.rules.budget.effects import revert
 from warroom.schemas.budget import BudgetDecision
@@ -40,7 +40,7 @@ def list_decisions(
     result: Annotated[str | None, Query(examples=["applied"])] = None,
     mode: Annotated[str | None, Query(examples=["enforce"])] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[DecisionPublic]:
     """Decisions, newest first; a shop-scoped key sees its shops' decisions only."""
     actor.require(*READERS)

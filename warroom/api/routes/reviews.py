@@ -10,7 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Query
 
 from warroom.api.auth import READERS, ActorDep, Role
 from warroom.api.deps import RuntimeDep, SessionDep
-from warroom.api.entities import MAX_LIMIT, page, responses
+from warroom.api.entities import MAX_LIMIT, MAX_OFFSET, page, responses
 from warroom.schemas.entities.common import Page
 from warroom.schemas.reviews import ReviewDecision, ReviewPublic
 from warroom.store import reviewing
@@ -34,7 +34,7 @@ def list_reviews(
         Age, Query(description="queued less than this many seconds ago")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[ReviewPublic]:
     """Queued orders, oldest first (open ones unless ``status`` says otherwise); a
     shop-scoped key sees its shops' orders only."""

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from warroom.api.auth import READERS, Actor, ActorDep
 from warroom.api.deps import RuntimeDep, SessionDep
+from warroom.api.entities import MAX_OFFSET
 from warroom.errors import Forbidden
 from warroom.rules.registry import rule_kind
 from warroom.schemas.entities.common import Page
@@ -50,7 +51,7 @@ def list_rules(
     kind: str | None = None,
     shop_id: str | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Page[RulePublic]:
     actor.require(*READERS)
     query = select(Rule)
