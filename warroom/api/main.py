@@ -13,6 +13,7 @@ from warroom.api.problems import stale_version
 from warroom.api.routes import (
     allow_list,
     audit,
+    backtests,
     campaigns,
     creatives,
     creators,
@@ -87,6 +88,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
         *entities,
         decisions,
         rules,
+        backtests,
         shadow,
         allow_list,
         reviews,

@@ -1,0 +1,146 @@
+"""Replay a risk rule over history, order by order (payment by payment), through the rule's
+pure code, in event-time order, with the state the agent would have kept:
+
+- bursts (IP, device, user): each order against the orders of its key up to it in the
+  window (keys with no more orders in the whole span than the rule allows cannot
+  fire and are left out by the loader);
+- price deviation: each SKU's running mean, seeded from the history before the window,
+  not learning the prices that fire (as ``streams.prices.SkuPrices``);
+- night surge: ``streams.night.NightTally`` fed every order, with the warehouse's
+  hourly baselines before the window;
+- payment mismatch: each payment against its order's amount.
+
+Hits become an outcome through the live thresholds (``scoring``), as the agent's verdict
+does for one rule. Pure: no clock, no client.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from warroom.rules.base import Hit
+from warroom.rules.risk import entity_burst, night_surge, payment_mismatch, price_deviation
+from warroom.rules.risk.price_stats import RunningMean
+from warroom.rules.risk.same_ip_burst import same_ip_burst
+from warroom.schemas.events import Payment
+from warroom.streams.night import History, NightTally, no_history
+
+Seed = Callable[[str], RunningMean | None]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    """What the risk rules read of an order."""
+
+    ts: float
+    order_id: str
+    shop_id: str
+    sku: str
+    ip: str
+    user_id: str
+    device_id: str
+    unit_price: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    payment: Payment
+    order_amount: Decimal | None  # None: the warehouse holds no such order
+
+
+Hits = dict[str, list[Hit]]  # order id -> the rule's hits on it
+
+
+def _keyed(orders: Iterable[OrderRow], key: Callable[[OrderRow], str]) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for o in orders:
+        if k := key(o):
+            groups[k].append((o.ts, o.order_id))
+    return groups
+
+
+def replay_bursts(
+    kind: str, orders: Sequence[OrderRow], params: entity_burst.Params, since: float
+) -> Hits:
+    """The burst rule of ``kind`` (ip, device, user) on each order from ``since``."""
+    key: Callable[[OrderRow], str] = {
+        "ip": lambda o: o.ip,
+        "device": lambda o: o.device_id,
+        "user": lambda o: o.user_id,
+    }[kind]
+    hits: Hits = {}
+    for k, log in _keyed(orders, key).items():
+        log.sort()
+        for i, (ts, order_id) in enumerate(log):
+            if ts < since:
+                continue
+            around = log[bisect_left(log, (ts - params.window_s,)) : i + 1]
+            if kind == "ip":
+                hit = same_ip_burst(k, ts, around, params)
+            else:
+                hit = entity_burst.entity_burst(kind, k, ts, around, params)  # type: ignore[arg-type]
+            if hit is not None:
+                hits[order_id] = [hit]
+    return hits
+
+
+def replay_prices(
+    orders: Sequence[OrderRow], params: price_deviation.Params, seed: Seed, decay: float
+) -> Hits:
+    """Price deviation on each order, in time order, against its SKU's running mean."""
+    means: dict[str, RunningMean] = {}
+    hits: Hits = {}
+    for o in orders:
+        mean = means.get(o.sku)
+        if mean is None:
+            mean = seed(o.sku) or RunningMean(decay=decay)
+        hit = price_deviation.price_deviation(o.sku, o.unit_price, mean, params)
+        if hit is None:
+            mean = mean.add(float(o.unit_price))
+        else:
+            hits[o.order_id] = [hit]
+        means[o.sku] = mean
+    return hits
+
+
+def replay_night(
+    orders: Sequence[OrderRow],
+    params: night_surge.Params,
+    zones: dict[str, str],
+    history: History = no_history,
+    since: float = 0.0,
+    default_tz: str = "Asia/Shanghai",
+) -> Hits:
+    """Night surge on each order from ``since``, per shop and per SKU, in the shop's time
+    zone (the orders before ``since`` are only counted: the night before)."""
+    tally, hits = NightTally(history), {}
+    for o in orders:
+        tally.add("shop", o.shop_id, o.ts, now=o.ts)
+        tally.add("sku", o.sku, o.ts, now=o.ts)
+        tz = zones.get(o.shop_id, default_tz)
+        if o.ts < since or night_surge.local_slot(o.ts, tz, params) is None:
+            continue
+        found = []
+        for scope, key in (("shop", o.shop_id), ("sku", o.sku)):
+            counts = tally.counts(scope, key, o.ts, tz, params)  # type: ignore[arg-type]
+            if (hit := night_surge.night_surge(o.ts, counts, params)) is not None:
+                found.append(hit)
+        if found:
+            hits[o.order_id] = found
+    return hits
+
+
+def replay_mismatch(payments: Sequence[PaymentRow], params: payment_mismatch.Params) -> Hits:
+    """Payment mismatch on each payment against its order's amount."""
+    hits: Hits = {}
+    for p in payments:
+        hit = payment_mismatch.payment_mismatch(p.payment, p.order_amount, params)
+        if hit is not None:
+            hits.setdefault(p.payment.order_id, []).append(hit)
+    return hits
