@@ -1,4 +1,4 @@
-"""``warroom demo | serve | worker | api | simulate``."""
+"""``warroom demo | serve | worker | api | simulate | backtest``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from warroom.errors import WarroomError
@@ -149,6 +150,22 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     print(f"sent traffic with {len(traffic.truth)} attack orders", file=sys.stderr)
 
 
+def cmd_backtest(args: argparse.Namespace) -> None:
+    """Replay a rule (its draft, a version, or a draft from a file) over warehouse history."""
+    import json
+
+    from warroom.backtest.run import backtest_from_settings
+
+    draft = None
+    if args.draft:
+        text = sys.stdin.read() if args.draft == "-" else Path(args.draft).read_text()
+        draft = json.loads(text)
+    found = backtest_from_settings(
+        get_settings(), args.rule_id, args.since, args.until, draft, args.version
+    )
+    print(found.model_dump_json(indent=2))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="warroom", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -176,6 +193,13 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--key", help="API key for --http (role ingest or admin)")
     target.add_argument("--kafka", help="bootstrap host:port (default WARROOM_KAFKA_BOOTSTRAP)")
     sim.set_defaults(func=cmd_simulate)
+    bt = sub.add_parser("backtest", help="replay a rule over the warehouse's history")
+    bt.add_argument("rule_id")
+    bt.add_argument("--since", type=datetime.fromisoformat, required=True, help="ISO, with zone")
+    bt.add_argument("--until", type=datetime.fromisoformat, required=True, help="ISO, excluded")
+    bt.add_argument("--draft", help="a rule body (JSON file, - for stdin); default: saved draft")
+    bt.add_argument("--version", type=int, help="a published version instead of the draft")
+    bt.set_defaults(func=cmd_backtest)
     keys = sub.add_parser("keys", help="create, list or revoke API keys in the store")
     keys.add_argument("action", choices=("create", "list", "revoke"))
     keys.add_argument("key_id", nargs="?", help="for revoke")

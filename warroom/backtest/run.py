@@ -27,8 +27,10 @@ from warroom.rules.budget.body import BudgetBody
 from warroom.rules.budget.engine import RuleRef
 from warroom.rules.risk import entity_burst, night_surge, payment_mismatch, price_deviation
 from warroom.schemas.budget import EntityKind
+from warroom.settings import Settings
 from warroom.store.warehouse.base import Warehouse
 from warroom.store.warehouse.baselines import HourlyHistory, PriceHistory, load_hourly, load_prices
+from warroom.store.warehouse.shared import close_shared_warehouse, shared_warehouse
 from warroom.streams.prices import DECAY
 
 MAX_SPAN = timedelta(days=31)
@@ -170,3 +172,29 @@ async def backtest(
         elapsed_s=round(time.perf_counter() - started, 3),
         history=rows,
     )
+
+
+def backtest_from_settings(
+    settings: Settings,
+    rule_id: str,
+    since: datetime,
+    until: datetime,
+    draft: dict[str, Any] | None = None,
+    version: int | None = None,
+) -> report.BacktestReport:
+    """One backtest against the configured store and warehouse (``warroom backtest``).
+    Embedded: this process opens chdb, so no worker may hold the same data dir."""
+    from warroom.api.runtime import open_store
+    from warroom.backtest.plan import plan
+
+    store = open_store(settings)
+    try:
+        with store.session() as session:
+            found = plan(session, rule_id, draft, version)
+    finally:
+        store.dispose()
+    warehouse = shared_warehouse(settings)
+    try:
+        return asyncio.run(backtest(warehouse, found, since, until))
+    finally:
+        close_shared_warehouse()
