@@ -1,4 +1,4 @@
-"""``warroom demo | serve | worker | api | simulate | backtest``."""
+"""``warroom demo | serve | worker | api | simulate | backtest | eval``."""
 
 from __future__ import annotations
 
@@ -150,6 +150,21 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     print(f"sent traffic with {len(traffic.truth)} attack orders", file=sys.stderr)
 
 
+def cmd_eval(args: argparse.Namespace) -> None:
+    from warroom.evaluation.command import Options, run
+
+    opts = Options(
+        seed=args.seed,
+        quick=args.quick,
+        risk=args.only != "budget",
+        budget=args.only != "risk",
+        stream=args.stream,
+        save_stream=args.save_stream,
+        rate=args.rate,
+    )
+    print(run(opts, args.json), flush=True)
+
+
 def cmd_backtest(args: argparse.Namespace) -> None:
     """Replay a rule (its draft, a version, or a draft from a file) over warehouse history."""
     import json
@@ -200,6 +215,15 @@ def parser() -> argparse.ArgumentParser:
     bt.add_argument("--draft", help="a rule body (JSON file, - for stdin); default: saved draft")
     bt.add_argument("--version", type=int, help="a published version instead of the draft")
     bt.set_defaults(func=cmd_backtest)
+    ev = sub.add_parser("eval", help="decision quality against the simulator's ground truth")
+    ev.add_argument("--seed", type=int, default=7)
+    ev.add_argument("--quick", action="store_true", help="a small run (under a minute)")
+    ev.add_argument("--only", choices=("risk", "budget"), help="one half of the evaluation")
+    ev.add_argument("--json", type=Path, default=Path("warroom-eval.json"), help="JSON output")
+    ev.add_argument("--stream", type=Path, help="replay a saved stream (NDJSON) for the risk half")
+    ev.add_argument("--save-stream", type=Path, help="save the generated stream (NDJSON)")
+    ev.add_argument("--rate", type=float, default=2500, help="events/s sent to the worker")
+    ev.set_defaults(func=cmd_eval)
     keys = sub.add_parser("keys", help="create, list or revoke API keys in the store")
     keys.add_argument("action", choices=("create", "list", "revoke"))
     keys.add_argument("key_id", nargs="?", help="for revoke")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,7 +123,7 @@ def flagged_by(flags: Flags, rules: frozenset[str] | None) -> set[str]:
 
 
 def kind_rows(
-    flags: Flags, attacks: list[dict[str, Any]], sent: Mapping[str, float]
+    flags: Flags, attacks: list[dict[str, Any]], sent: Mapping[str, Sequence[float]]
 ) -> dict[str, dict[str, Any]]:
     """Per attack kind (and IP-burst variant): detected attacks, order recall and time to
     detect, by the rules meant to catch the kind (any rule when none is)."""
@@ -136,8 +136,7 @@ def kind_rows(
         found = [(a, s) for a in group if (s := detection(a, flags)) is not None]
         orders = {o for a in group for o in a["order_ids"]}
         sim = [epoch(s.verdict["event_ts"]) - a["start"] for a, s in found]
-        wall = [1000 * (s.received - sent[s.verdict["order_id"]]) for _, s in found
-                if s.verdict["order_id"] in sent]  # fmt: skip
+        wall = [x for _, s in found if (x := latency_ms(s, sent)) is not None]
         rows[name] = {
             "attacks": len(group),
             "over_threshold": sum(a["over_threshold"] for a in group),
@@ -152,15 +151,24 @@ def kind_rows(
     return rows
 
 
+def latency_ms(seen: Seen, sent: Mapping[str, Sequence[float]]) -> float | None:
+    """From sending the verdict's order's last event read before the verdict to reading it."""
+    before = [t for t in sent.get(seen.verdict["order_id"], ()) if t <= seen.received]
+    return 1000 * (seen.received - max(before)) if before else None
+
+
 def _median(xs: list[float]) -> float | None:
     return round(statistics.median(xs), 1) if xs else None
 
 
 def score(
-    seen: list[Seen], attacks: list[dict[str, Any]], orders: set[str], sent: Mapping[str, float]
+    seen: list[Seen],
+    attacks: list[dict[str, Any]],
+    orders: set[str],
+    sent: Mapping[str, Sequence[float]],
 ) -> dict[str, Any]:
     """Every figure of the risk evaluation. ``orders``: every order id in the stream;
-    ``sent``: when each order's (or payment's) event was sent, by order id."""
+    ``sent``: when each order's events (order, payments, refunds) were sent, by order id."""
     attack_orders = {o for a in attacks for o in a["order_ids"]}
     flags = flags_of(seen, orders | attack_orders)
     flagged = flagged_by(flags, None)

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +51,11 @@ class Worker:
 
 @dataclass
 class Outcome:
-    """What a run gave: verdicts as read, and when each order's events were sent."""
+    """What a run gave: verdicts as read, and when each order's events (the order, its
+    payments, its refunds) were sent, by order id."""
 
     seen: list[Seen] = field(default_factory=list)
-    sent: dict[str, float] = field(default_factory=dict)
+    sent: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     consumed: int = 0
     seconds: float = 0.0
 
@@ -177,8 +178,8 @@ class Sender:
             if batch := [e for k, e in part if k == kind]:
                 await self.sink.send(kind, batch)
         for kind, event in part:
-            if kind == "orders":
-                self.out.sent.setdefault(event["order_id"], now)
+            if kind in ("orders", "refunds"):
+                self.out.sent[event["order_id"]].append(now)
         if payments := [e for k, e in part if k == "payments"]:
             self.held.append((time.monotonic() + self.lag, payments))
         await self._release()
@@ -189,7 +190,7 @@ class Sender:
             await self.sink.send("payments", payments)
             now = time.time()
             for event in payments:
-                self.out.sent.setdefault(event["order_id"], now)
+                self.out.sent[event["order_id"]].append(now)
 
 
 async def drain(worker: Worker, expected: int, out: Outcome, deadline: float) -> None:
