@@ -31,7 +31,10 @@ def _event_time(value: datetime, info: ValidationInfo) -> datetime:
     """Event times are UTC; a naive time is read as UTC, an absurd one is refused."""
     if _trusted(info) and value.tzinfo is not None:  # UTC since it first came in
         return value
-    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-23:59 is past datetime's range once in UTC
+        raise ValueError("timestamp out of range") from None
     if value < MIN_TS:
         raise ValueError(f"timestamp before {MIN_TS:%Y-%m-%d} is not plausible")
     if value.timestamp() > time.time() + MAX_FUTURE_S:

@@ -57,6 +57,23 @@ def describe(error: ErrorDetails) -> tuple[str | None, str]:
     return field, error["msg"]
 
 
+def raw_of(item: Any) -> bytes:
+    """An item as JSON again, for its dead letter (orjson writes at most 254 levels).
+
+    >>> raw_of({"a": [1]})
+    b'{"a":[1]}'
+    """
+    try:
+        return orjson.dumps(item)
+    except orjson.JSONEncodeError:
+        return b'"(not kept: nested too deeply to write back)"'
+
+
+#: What validating one item may raise beyond ``ValidationError`` (a validator's bug):
+#: the item is refused with it, never the whole batch lost.
+UNEXPECTED = (ValueError, ArithmeticError, TypeError)
+
+
 def validate_items(
     kind: str, items: Iterable[tuple[int, Any]]
 ) -> tuple[list[Event], list[Rejected]]:
@@ -66,13 +83,15 @@ def validate_items(
     bad: list[Rejected] = []
     for index, item in items:
         if not isinstance(item, dict):
-            bad.append(Rejected(index, None, "expected a JSON object", orjson.dumps(item)))
+            bad.append(Rejected(index, None, "expected a JSON object", raw_of(item)))
             continue
         try:
             good.append(model.model_validate(item))
         except ValidationError as exc:
             field, message = describe(exc.errors(include_url=False)[0])
-            bad.append(Rejected(index, field, message, orjson.dumps(item)))
+            bad.append(Rejected(index, field, message, raw_of(item)))
+        except UNEXPECTED as exc:
+            bad.append(Rejected(index, None, f"invalid event: {exc}", raw_of(item)))
     return good, bad
 
 
@@ -86,8 +105,8 @@ def decode_events(kind: str, raw: bytes) -> tuple[list[Event], list[Rejected]]:
     if raw[:1] == b"[":
         try:
             return list(_list_adapter(EVENT_TYPES[kind]).validate_json(raw)), []
-        except ValidationError:
-            pass
+        except (ValidationError, *UNEXPECTED):
+            pass  # item by item, to say which and why
     return validate_items(kind, enumerate(decode_envelope(raw)))
 
 

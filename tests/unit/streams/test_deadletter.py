@@ -120,3 +120,23 @@ def test_reason_key_is_short_and_bounded() -> None:
     assert reason_key(dead) == "method"
     _, [scalar] = split("payments", [src(b"null")])
     assert len(reason_key(scalar)) <= 40
+
+
+def test_an_event_time_past_datetimes_range_is_a_dead_letter_not_a_crash() -> None:
+    """Found by the hostile-input tests: converting such a time to UTC raised OverflowError,
+    which escaped validation and crashed the ingest agent (its batch was lost)."""
+    envelope = orjson.dumps([payment(1), payment(2, ts="9999-12-31T23:59:59-23:59"), payment(3)])
+    good, dead = split("payments", [src(envelope)])
+    assert [e.payment_id for e in good] == ["ALI2024111100001", "ALI2024111100003"]
+    [letter] = dead
+    assert (letter.index, letter.field) == (1, "ts")
+    assert "out of range" in letter.reason
+
+
+def test_an_item_too_deep_to_write_back_is_still_a_dead_letter() -> None:
+    """An item nested deeper than orjson writes (254 levels) no longer crashes the batch."""
+    raw = b'[{"event_id": "e", "amount": ' + b'{"n":' * 600 + b'"x"' + b"}" * 600 + b"}]"
+    good, dead = split("payments", [src(raw)])
+    assert good == []
+    [letter] = dead
+    assert letter.index == 0 and "nested too deeply" in letter.raw
