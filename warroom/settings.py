@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     evaluate_interval_s: float = Field(
         0.2, gt=0, le=60, description="budget rules look at campaigns with new activity"
     )
+    match_window_s: float = Field(
+        1800.0,
+        gt=0,
+        le=7 * 86400,
+        description="click → order attribution window of the match model",
+    )
+    model_checkpoint_s: float = Field(
+        60.0, gt=0, le=86400, description="how often the online models are checkpointed"
+    )
     ingest_max_body_bytes: int = Field(5_000_000, ge=1024, description="HTTP ingest body cap")
     ingest_max_batch: int = Field(10_000, ge=1, description="events per HTTP ingest request")
     admin_key: str | None = Field(

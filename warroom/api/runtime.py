@@ -12,9 +12,10 @@ from warroom.settings import Settings
 from warroom.store.db import Store, migrate
 from warroom.store.keys import register_token
 from warroom.store.rulebook import ensure_builtin, ensure_playbook
-from warroom.streams import topics
+from warroom.streams import model_topics, topics
 from warroom.streams.feed import FeedHub
 from warroom.streams.live import LiveView, campaign_view, creative_view
+from warroom.streams.model_view import ModelView
 from warroom.streams.producer import IngestProducer
 from warroom.streams.relay import OutboxRelay
 from warroom.streams.shadow_tally import ShadowTally
@@ -32,6 +33,7 @@ class Runtime:
     live: LiveView[CampaignLive] = field(default_factory=campaign_view)
     creative_live: LiveView[CreativeLive] = field(default_factory=creative_view)
     shadow: ShadowTally = field(default_factory=ShadowTally)
+    models: ModelView = field(default_factory=ModelView)
 
 
 def open_store(settings: Settings) -> Store:
@@ -55,6 +57,7 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     rt = Runtime(
         settings, bootstrap, IngestProducer(bootstrap), store, OutboxRelay(store, bootstrap)
     )
+    rt.models.feed = rt.feed.publish
     feed_names = [
         topic.get_topic_name() for topic in (topics.verdicts, topics.decisions, topics.labels)
     ]
@@ -71,6 +74,13 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
             [topics.creative_live.get_topic_name()],
             rt.creative_live.publish_envelope,
             backlog=None,
+        ),
+        # the models' latest scores, reports and weights (reports and switches on the feed)
+        TopicTail(
+            bootstrap,
+            [model_topics.models.get_topic_name()],
+            rt.models.publish_envelope,
+            backlog=2000,
         ),
         # from the end: the shadow tally counts what this process saw since it started
         TopicTail(bootstrap, [topics.shadow.get_topic_name()], rt.shadow.add_envelope, backlog=0),

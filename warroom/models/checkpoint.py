@@ -31,10 +31,21 @@ class CorruptCheckpoint(WarroomError):
     """A checkpoint file that does not hold what its checksum says."""
 
 
-def save(path: Path, obj: Any) -> int:
-    """Write ``obj`` to ``path`` (a temporary file renamed over it); returns the bytes written."""
+def encode(obj: Any) -> bytes:
+    """``obj`` pickled behind the header and its checksum (do this where nothing else
+    changes ``obj``; ``write`` may then run in a thread)."""
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    blob = MAGIC + hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+    return MAGIC + hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+
+
+def save(path: Path, obj: Any) -> int:
+    """Write ``obj`` to ``path``; returns the bytes written."""
+    return write(path, encode(obj))
+
+
+def write(path: Path, blob: bytes) -> int:
+    """Write an encoded checkpoint (a temporary file renamed over ``path``, so a crash
+    mid-write leaves the previous checkpoint)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:

@@ -38,6 +38,9 @@ class TrustParams(RuleParams):
     repurchase_target: float = Field(0.20, gt=0, le=1, description="repurchase rate, full marks")
     same_city_target: float = Field(0.50, gt=0, le=1, description="same-city share, full marks")
     penetration_target: float = Field(0.30, gt=0, le=1, description="repeat-fan share, full")
+    min_impressions: int = Field(100, ge=1, le=10_000_000, description="before interaction")
+    min_orders: int = Field(10, ge=1, le=10_000_000, description="before the order rates")
+    min_clickers: int = Field(20, ge=1, le=10_000_000, description="before penetration")
 
     @model_validator(mode="after")
     def _some_weight(self) -> TrustParams:

@@ -13,12 +13,14 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from warroom.errors import InvalidEntity
+from warroom.models.trust import TrustParams
 from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
 from warroom.rules.risk import (
     duplicate_payment,
     entity_burst,
     night_surge,
+    order_anomaly,
     payment_failures,
     payment_mismatch,
     price_deviation,
@@ -28,6 +30,8 @@ from warroom.rules.risk import (
 from warroom.rules.risk.scoring import Thresholds
 
 Mode = Literal["off", "shadow", "enforce"]
+#: The creator trust formula's weights and targets (``warroom/models/trust.py``).
+TRUST_RULE_ID = "model.creator_trust"
 
 
 class RiskBody(BaseModel):
@@ -123,6 +127,12 @@ KINDS: dict[str, RuleKind] = {
     "thresholds": RuleKind(
         "risk", "order", Thresholds, "Risk score thresholds: review, hold, decline"
     ),
+    "order_anomaly": RuleKind(
+        "risk", "order", order_anomaly.Params, "The order anomaly model's score as a risk signal"
+    ),
+    "creator_trust": RuleKind(
+        "risk", "creator", TrustParams, "Creator trust score: component weights and targets"
+    ),
     "condition": RuleKind(
         "budget", "campaign", None, "Budget rule: a condition over live metrics and an action"
     ),
@@ -142,6 +152,9 @@ BUILTIN: tuple[tuple[str, str, Mode], ...] = (
     (price_deviation.RULE_ID, "price_deviation", "enforce"),
     (night_surge.RULE_ID, "night_surge", "shadow"),
     (payment_failures.RULE_ID, "payment_failures", "enforce"),
+    # A model's signal starts in shadow: its hits are reported, and counted once enforced.
+    (order_anomaly.RULE_ID, "order_anomaly", "shadow"),
+    (TRUST_RULE_ID, "creator_trust", "enforce"),
 )
 
 

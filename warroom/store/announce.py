@@ -1,7 +1,8 @@
 """Tell the workers about entity changes they decide with, through the outbox.
 
-Shops (time zone), campaigns (budgets, targets, status) and creatives reach every
-worker's entity cache on the control topic, committed with the change itself.
+Shops (time zone), campaigns (budgets, targets, status), creatives and products (the
+match model's category and price) reach every worker's entity cache on the control
+topic, committed with the change itself.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from warroom.store.outbox import enqueue
 from warroom.streams.names import topic_name
 
 #: The kinds workers need; others stay in the store.
-ANNOUNCED = frozenset({"shop", "campaign", "creative"})
+ANNOUNCED = frozenset({"shop", "campaign", "creative", "product"})
 
 
 def announce(session: Session, kind: str, entity_id: str, data: dict[str, Any] | None) -> None:

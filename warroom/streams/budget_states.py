@@ -1,5 +1,6 @@
 """What the budget engine knows of a campaign or creative: the store's fields, as the
-control topic last described them (the worker's entity cache), and the conversions counted."""
+control topic last described them (the worker's entity cache), the conversions counted,
+and the live 人货匹配度 (the match learners' scores, read from the models topic)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from warroom.rules.budget.engine import EntityState
 from warroom.schemas.internal import CampaignMinute
 from warroom.streams.entities import entities
+from warroom.streams.model_view import model_view
 
 
 def utc(iso: str) -> datetime:
@@ -41,6 +43,7 @@ def campaign_state(campaign_id: str, minutes: list[CampaignMinute]) -> EntitySta
         status=data["status"],
         created_at=utc(data["created_at"]).timestamp(),
         conversions=sum(m.orders for m in minutes),
+        match_score=model_view.match_score("campaign", campaign_id),
         **_campaign_fields(data),
     )
 
@@ -61,5 +64,6 @@ def creative_state(creative_id: str, minutes: list[CampaignMinute]) -> EntitySta
         status=status,
         created_at=utc(data["created_at"]).timestamp(),
         conversions=sum(m.orders for m in minutes),
+        match_score=model_view.match_score("creative", creative_id),
         **_campaign_fields(campaign),
     )

@@ -8,6 +8,7 @@ from warroom.schemas.events import Click, Event, Order, Payment, Refund
 from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen
 from warroom.schemas.types import money_units
 from warroom.streams import topics
+from warroom.streams.match_routing import route_match_clicks
 from warroom.streams.send import send_envelopes
 
 #: The partition key of each input topic, for producers that want to spread load well.
@@ -57,6 +58,7 @@ def order_activity(order: Order) -> Activity | None:
 async def route_clicks(clicks: Sequence[Click]) -> None:
     acts = [click_activity(c) for c in clicks]
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
+    await route_match_clicks(clicks)
 
 
 async def route_payments(payments: Sequence[Payment]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException
 
 from warroom.api.auth import READERS, ActorDep, Role
-from warroom.api.deps import LiveDep, SessionDep
+from warroom.api.deps import LiveDep, RuntimeDep, SessionDep
 from warroom.api.entities import IfVersion, Listing, listing, merged_changes, page, responses
 from warroom.api.live import live_body
 from warroom.schemas.entities.campaigns import CampaignCreate, CampaignPublic, CampaignUpdate
@@ -84,7 +84,9 @@ def delete_campaign(
 
 
 @router.get("/{campaign_id}/live")
-async def campaign_live(campaign_id: str, live: LiveDep, actor: ActorDep) -> dict[str, Any]:
+async def campaign_live(
+    campaign_id: str, live: LiveDep, actor: ActorDep, rt: RuntimeDep
+) -> dict[str, Any]:
     actor.require(*READERS)
     snap = live.get(campaign_id)
     if snap is None:
@@ -94,4 +96,6 @@ async def campaign_live(campaign_id: str, live: LiveDep, actor: ActorDep) -> dic
         "campaign_id": campaign_id,
         "shop_id": snap.shop_id,
         **live_body(snap.minutes, snap.updated_at, snap.today, snap.time_zone),
+        # 人货匹配度 (0-100) of its latest clicks; None before any click was scored
+        "match_score": rt.models.match_score("campaign", campaign_id),
     }

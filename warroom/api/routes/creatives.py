@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException
 
 from warroom.api.auth import READERS, ActorDep, Role
-from warroom.api.deps import CreativeLiveDep, SessionDep
+from warroom.api.deps import CreativeLiveDep, RuntimeDep, SessionDep
 from warroom.api.entities import IfVersion, Listing, listing, merged_changes, page, responses
 from warroom.api.live import live_body
 from warroom.schemas.entities.common import Page, Status
@@ -86,7 +86,9 @@ def delete_creative(
 
 
 @router.get("/{creative_id}/live")
-async def creative_live(creative_id: str, live: CreativeLiveDep, actor: ActorDep) -> dict[str, Any]:
+async def creative_live(
+    creative_id: str, live: CreativeLiveDep, actor: ActorDep, rt: RuntimeDep
+) -> dict[str, Any]:
     actor.require(*READERS)
     snap = live.get(creative_id)
     if snap is None:
@@ -97,4 +99,6 @@ async def creative_live(creative_id: str, live: CreativeLiveDep, actor: ActorDep
         "campaign_id": snap.campaign_id,
         "shop_id": snap.shop_id,
         **live_body(snap.minutes, snap.updated_at, snap.today, snap.time_zone),
+        # 人货匹配度 (0-100) of its latest clicks; None before any click was scored
+        "match_score": rt.models.match_score("creative", creative_id),
     }
