@@ -40,4 +40,3 @@ async def count_anomaly_labels(stream: StreamT[bytes]) -> None:
             for label in decode_envelope(raw):
                 if isinstance(label, dict) and RULE_ID in (label.get("rules") or ()):
                     anomalies.review(str(label.get("order_id")), label.get("label") == "fraud")
-

@@ -28,7 +28,7 @@ from warroom.store.warehouse.base import (
     WarehouseUnavailable,
     row_count,
 )
-from warroom.store.warehouse.chdb_types import arrow_type, converter
+from warroom.store.warehouse.chdb_types import arrow_type, converter, same
 from warroom.store.warehouse.params import render
 
 _SESSION = (
@@ -73,8 +73,14 @@ class ChdbWarehouse(Warehouse):
         if not raw:
             return []
         body = orjson.loads(raw)
-        convert = [converter(column["type"]) for column in body["meta"]]
-        return [tuple(c(v) for c, v in zip(convert, row, strict=True)) for row in body["data"]]
+        if not body["data"]:
+            return []
+        columns = list(zip(*body["data"], strict=True))  # converted column by column
+        for i, column in enumerate(body["meta"]):
+            convert = converter(column["type"])
+            if convert is not same:
+                columns[i] = tuple(map(convert, columns[i]))
+        return list(zip(*columns, strict=True))
 
     def insert(self, table: str, columns: Columns) -> int:
         rows = row_count(columns)

@@ -67,7 +67,8 @@ def _array(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda v: [inner(x) for x in v]
 
 
-def _same(value: Any) -> Any:
+def same(value: Any) -> Any:
+    """A value JSONCompact already gives as Python's (strings, small ints, floats)."""
     return value
 
 
@@ -94,4 +95,4 @@ def converter(type_name: str) -> Callable[[Any], Any]:
         return Decimal
     if type_name in ("UInt64", "Int64", "UInt128", "Int128"):
         return int
-    return _same
+    return same
