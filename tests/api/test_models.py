@@ -135,11 +135,12 @@ def test_switches_are_listed_newest_first_and_reach_the_feed(
                 at=time.time(),
             ),
         )
-    listed = eventually(
-        lambda: [
-            s["key"] for s in client.get("/v1/models/switches").json()["data"] if s["key"] in keys
-        ]
-    )
+
+    def switches() -> list[str]:
+        data = client.get("/v1/models/switches").json()["data"]
+        return [s["key"] for s in data if s["key"] in keys]
+
+    listed = eventually(lambda: len(switches()) == 2 and switches())
     assert listed == keys[::-1]
     feed = client.app.state.runtime.feed  # type: ignore[attr-defined]
     assert {i.record["key"] for i in feed.recent if i.kind == "model_switch"} >= set(keys)
