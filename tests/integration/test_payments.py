@@ -92,4 +92,4 @@ async def test_one_payment_id_in_two_events_is_a_duplicate(server: Server) -> No
 
     [hit] = verdict["hits"]
     assert hit["observed"]["reasons"] == ["success twice"]
-    assert verdict["key"] == f"p-{oid}|risk.duplicate_payment@1"
+    assert verdict["key"] == f"{oid}|risk.duplicate_payment@1:{hit['entity']}"  # one per order

@@ -261,3 +261,47 @@ async def test_an_order_caught_by_two_rules_gets_one_verdict_with_both_scores(
     assert (final["score"], final["outcome"]) == (100, "decline")
     assert {h["score"] for h in final["hits"]} == {60, 40}
     assert all(v["order_id"] == cheap["order_id"] for v in verdicts)  # the burst's others: none
+
+
+def refund_of(placed: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "event_id": f"r-{placed['order_id']}",
+        "ts": placed["ts"],
+        "refund_id": f"rf-{placed['order_id']}",
+        "order_id": placed["order_id"],
+        "shop_id": placed["shop_id"],
+        "sku": placed["sku"],
+        "amount": placed["amount"],
+        "reason": "not_as_described",
+    }
+
+
+async def test_a_shop_whose_refunds_jump_is_caught_against_the_other_shops(
+    server: Server,
+) -> None:
+    """Other shops refund 1 order in 20; this one refunds 1 in 3 of the same hour."""
+    tag = uid()
+    normal_orders, normal_refunds = [], []
+    for s in range(3):
+        placed = [
+            order(f"10.50.{s}.{n}", n, shop_id=f"shop-ok{s}-{tag}", sku=f"SKU-ok{s}-{tag}")
+            for n in range(40)
+        ]
+        normal_orders += placed
+        normal_refunds += [refund_of(o) for o in placed[:2]]
+    shop, sku = f"shop-{tag}", f"SKU-{tag}"
+    mine = [order(f"10.51.0.{n}", n, shop_id=shop, sku=sku) for n in range(30)]
+    refunds = [refund_of(o) for o in mine[:10]]
+    verdicts = await verdicts_of_shop(
+        server,
+        shop,
+        [("orders", normal_orders + mine), ("refunds", normal_refunds), ("refunds", refunds)],
+        hit_of("risk.refund_spike", f"shop:{shop}"),
+    )
+
+    refunded = {r["order_id"] for r in refunds}
+    assert verdicts and {v["order_id"] for v in verdicts} <= refunded
+    hit = next(h for h in verdicts[0]["hits"] if h["entity"] == f"shop:{shop}")
+    assert hit["observed"]["refunds"] >= 5 and hit["observed"]["paid_orders"] == 30
+    assert hit["observed"]["rate"] > 3 * hit["observed"]["baseline_rate"]
+    assert hit["observed"]["baseline_rate"] < 0.1  # the other shops' usual rate

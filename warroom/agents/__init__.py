@@ -24,5 +24,6 @@ from warroom.agents import (  # noqa: F401
     watch_payment_failures,
     watch_payments,
     watch_prices,
+    watch_refunds,
     watch_user_bursts,
 )

@@ -24,6 +24,7 @@ from warroom.rules.risk import (
     payment_failures,
     payment_mismatch,
     price_deviation,
+    refund_spike,
     same_ip_burst,
     unknown_order_payment,
 )
@@ -124,6 +125,12 @@ KINDS: dict[str, RuleKind] = {
     "duplicate_payment": RuleKind(
         "risk", "payment", duplicate_payment.Params, "A payment id seen again in another event"
     ),
+    "refund_spike": RuleKind(
+        "risk",
+        "order",
+        refund_spike.Params,
+        "Refund rate of a shop or SKU far above its usual rate (history, or the other shops)",
+    ),
     "thresholds": RuleKind(
         "risk", "order", Thresholds, "Risk score thresholds: review, hold, decline"
     ),
@@ -152,6 +159,7 @@ BUILTIN: tuple[tuple[str, str, Mode], ...] = (
     (price_deviation.RULE_ID, "price_deviation", "enforce"),
     (night_surge.RULE_ID, "night_surge", "shadow"),
     (payment_failures.RULE_ID, "payment_failures", "enforce"),
+    (refund_spike.RULE_ID, "refund_spike", "enforce"),
     # A model's signal starts in shadow: its hits are reported, and counted once enforced.
     (order_anomaly.RULE_ID, "order_anomaly", "shadow"),
     (TRUST_RULE_ID, "creator_trust", "enforce"),

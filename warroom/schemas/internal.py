@@ -104,3 +104,16 @@ class OrderOrPayment(BaseModel):
         if self.payment is not None:
             return self.payment.order_id
         raise ValueError("an empty payments-by-order item")
+
+
+class ShopSale(BaseModel):
+    """An order placed or refunded, on refunds-by-shop: what the refund-spike rule counts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["order", "refund"]
+    id: str  # the order id or the refund id
+    order_id: str
+    shop_id: str
+    sku: str
+    ts: float

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from warroom.schemas.events import Click, Event, Order, Payment, Refund
-from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen
+from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen, ShopSale
 from warroom.schemas.types import money_units
 from warroom.streams import topics
 from warroom.streams.match_routing import route_match_clicks
@@ -67,9 +67,35 @@ async def route_payments(payments: Sequence[Payment]) -> None:
     await send_envelopes(topics.payments_by_order, items, key=lambda i: i.order_id)
 
 
+def refund_sale(refund: Refund) -> ShopSale:
+    return ShopSale(
+        kind="refund",
+        id=refund.refund_id,
+        order_id=refund.order_id,
+        shop_id=refund.shop_id,
+        sku=refund.sku,
+        ts=refund.ts.timestamp(),
+    )
+
+
+def order_sale(order: Order) -> ShopSale:
+    return ShopSale(
+        kind="order",
+        id=order.order_id,
+        order_id=order.order_id,
+        shop_id=order.shop_id,
+        sku=order.sku,
+        ts=order.ts.timestamp(),
+    )
+
+
 async def route_refunds(refunds: Sequence[Refund]) -> None:
-    """Refunds go to their shop's partition, where the refund-spike rule counts them."""
+    """Refunds go to their shop's partition (the warehouse keeps them), and as sales to
+    the shop's partition of shop-sales, where the refund-spike rule counts them against
+    the shop's orders."""
     await send_envelopes(topics.refunds_by_shop, refunds, key=lambda r: r.shop_id)
+    sales = [refund_sale(r) for r in refunds]
+    await send_envelopes(topics.shop_sales, sales, key=lambda s: s.shop_id)
 
 
 async def route_risk_orders(orders: Sequence[Order]) -> None:
@@ -88,3 +114,5 @@ async def route_orders(orders: Sequence[Order]) -> None:
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
     seen = [OrderOrPayment(order=OrderSeen.of(o)) for o in orders]
     await send_envelopes(topics.payments_by_order, seen, key=lambda i: i.order_id)
+    sales = [order_sale(o) for o in orders]
+    await send_envelopes(topics.shop_sales, sales, key=lambda s: s.shop_id)

@@ -57,8 +57,10 @@ creative_live = _topic("creative-live", internal=True)
 payments_by_order = _topic("payments-by-order", internal=True)
 #: Payment attempts keyed by payer ("user:u1", "card:h9f"), from the payment agent.
 payments_by_payer = _topic("payments-by-payer", internal=True)
-#: Refunds keyed by shop, where the refund-spike rule counts them against the shop's orders.
+#: Validated refunds keyed by shop (for the warehouse).
 refunds_by_shop = _topic("refunds-by-shop", internal=True)
+#: Orders and refunds (``ShopSale``) keyed by shop: the refund-spike rule's counts.
+shop_sales = _topic("shop-sales", internal=True)
 #: Partial verdicts keyed by order id: each risk agent's hits, summed into one verdict per order.
 risk_hits = _topic("risk-hits", internal=True)
 #: Shadow comparisons (a rule's candidate beside its live version), for the API's report.
@@ -85,6 +87,7 @@ ALL = (
     payments_by_order,
     payments_by_payer,
     refunds_by_shop,
+    shop_sales,
     risk_hits,
     shadow,
     *model_topics.ALL,

@@ -9,10 +9,11 @@ import { sparkline } from "./charts.js";
 
 const LIVE_EVERY_MS = 3000;
 const LIST_EVERY_MS = 15000;
+const TAKEN = new Set(["applied", "failed"]); // an action taken (or tried), not a skip
 
 let campaigns = [];
 const live = new Map(); // campaign id -> /live answer (or null: none yet)
-const last = new Map(); // campaign id -> latest settled decision
+const last = new Map(); // campaign id -> latest action taken on it
 let visible = () => false;
 let windowName = "60m";
 
@@ -92,13 +93,13 @@ async function loadLive() {
 
 async function loadLastActions() {
   const page = await get("/v1/decisions?limit=200");
-  for (const d of page.data.reverse()) if (d.result !== "proposed") last.set(d.campaign_id, d);
+  for (const d of page.data.reverse()) if (TAKEN.has(d.result)) last.set(d.campaign_id, d);
   draw();
 }
 
 function onRecord(event) {
   const r = event.detail;
-  if (r.kind !== "decision" || r.result === "proposed") return;
+  if (r.kind !== "decision" || !TAKEN.has(r.result)) return;
   last.set(r.campaign_id, r);
   if (r.result === "applied") setTimeout(() => loadCampaigns().catch(() => {}), 300);
   if (visible()) draw();

@@ -1,6 +1,6 @@
 // A feed entry's explanation: rule, version, window, observed values, thresholds, and the
 // result of the action (budget decisions) or the reviewer's label.
-import { h, pairs, stamp } from "./dom.js";
+import { h, money, pairs, stamp } from "./dom.js";
 import { label } from "./i18n.js";
 
 function row(key, ...value) {
@@ -40,9 +40,15 @@ function verdict(r) {
   return [head, ...(r.hits || []).map(hitBlock)];
 }
 
+/** A decision's changes as text, budgets in yuan: "daily_budget: ¥100.00 → ¥120.00". */
+export function changeText(r, sep = ": ") {
+  const show = (k, v) => (v === null || v === undefined ? "—" : k.endsWith("budget") ? money(v) : v);
+  const list = Object.entries(r.changes || {}).map(([k, c]) => `${k}${sep}${show(k, c.before)} → ${show(k, c.after)}`);
+  return list.join(", ");
+}
+
 function changes(r) {
-  const list = Object.entries(r.changes || {}).map(([k, c]) => `${k}: ${c.before ?? "—"} → ${c.after ?? "—"}`);
-  return list.join(", ") || "—";
+  return changeText(r) || "—";
 }
 
 function decision(r) {

@@ -3,7 +3,7 @@
 // feed never makes the page flicker or grow without bound.
 import { ApiError, post, streamUrl } from "./api.js";
 import { $, clock, h, num, perFrame } from "./dom.js";
-import { explain } from "./explain.js";
+import { changeText, explain } from "./explain.js";
 import { label, t } from "./i18n.js";
 import { may } from "./session.js";
 
@@ -65,9 +65,8 @@ function summary(r) {
     return `order ${r.order_id} · shop ${r.shop_id} · score ${num(r.score, 0)} | ${why}`;
   }
   if (r.kind === "decision") {
-    const change = Object.entries(r.changes || {}).map(([k, c]) => `${k} ${c.before ?? "—"} → ${c.after ?? "—"}`);
     const result = r.reason ? `${r.result}: ${r.reason}` : r.result;
-    const what = [observedText(r.observed), ...change].filter(Boolean).join("; ");
+    const what = [observedText(r.observed), changeText(r, " ")].filter(Boolean).join("; ");
     return `${r.entity_kind} ${r.entity_id} · shop ${r.shop_id}: ${what} | ${r.rule_id} v${r.rule_version} | ${result}`;
   }
   return `order ${r.order_id} · shop ${r.shop_id} · ${r.decided_by} | ${(r.rules || []).join(", ")} ${r.note || ""}`;

@@ -10,7 +10,7 @@ let rows = [];
 
 function query(format) {
   const data = new FormData($("#report-form"));
-  const params = new URLSearchParams({ format });
+  const params = new URLSearchParams({ format, tz: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" });
   for (const [name, value] of data) {
     if (name === "report" || !String(value).trim()) continue;
     const isTime = name === "since" || name === "until";
@@ -23,8 +23,11 @@ function timeColumn(columns) {
   return columns.find((c) => TIME_NAMES.includes(c)) || columns.find((c) => typeof rows[0][c] === "string" && !Number.isNaN(Date.parse(rows[0][c])));
 }
 
+const NOT_MEASURES = /(_id|^sku|^bucket|^gender|^age_band|^spending_power|^rule)$/;
+const FIRST_CHOICE = ["spend", "net_margin", "gmv", "flagged", "orders", "impressions"];
+
 function numericColumns(columns) {
-  return columns.filter((c) => rows.some((r) => typeof r[c] === "number" || (typeof r[c] === "string" && r[c] !== "" && !Number.isNaN(Number(r[c])) && !TIME_NAMES.includes(c))));
+  return columns.filter((c) => !NOT_MEASURES.test(c)).filter((c) => rows.some((r) => typeof r[c] === "number" || (typeof r[c] === "string" && r[c] !== "" && !Number.isNaN(Number(r[c])) && !TIME_NAMES.includes(c))));
 }
 
 /** Totals of ``column`` per time bucket, in time order. */
@@ -41,7 +44,8 @@ function drawChart() {
   const pick = $("#report-metric");
   const numeric = numericColumns(columns).filter((c) => c !== time);
   if (![...pick.options].map((o) => o.value).join() || pick.dataset.columns !== numeric.join()) {
-    fill(pick, numeric.map((c) => h("option", { value: c }, c)));
+    const first = FIRST_CHOICE.find((c) => numeric.includes(c));
+    fill(pick, numeric.map((c) => h("option", { value: c, selected: c === first }, c)));
     pick.dataset.columns = numeric.join();
   }
   if (!time || !numeric.length) return fill($("#report-chart"));
@@ -55,10 +59,12 @@ async function show() {
     const answer = await get(query("json"));
     rows = answer.data || [];
     $("#report-count").textContent = String(answer.count ?? rows.length);
+    $("#report-note").textContent = answer.note || "";
     fill(out, rows.length ? rowsTable(rows, 500) : label("rep.empty", "p", { class: "muted" }));
     drawChart();
   } catch (err) {
     rows = [];
+    $("#report-note").textContent = "";
     fill($("#report-chart"));
     fill(out, missingRoute(err) ? label("na", "p", { class: "muted na" }) : h("p", { class: "error" }, err.message));
   }

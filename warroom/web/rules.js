@@ -54,7 +54,7 @@ function message(box, text, isError) {
 function versionsTable(versions) {
   return h(
     "table",
-    { class: "compact" },
+    { class: "compact versions" },
     h("thead", {}, h("tr", {}, ["x.version", "x.mode", "x.by", "x.note"].map((k) => label(k, "th")), h("th", {}, ""))),
     h("tbody", {}, versions.slice().reverse().map((v) => h("tr", {}, h("td", {}, `v${v.version}`), h("td", {}, v.body.mode), h("td", {}, `${v.published_by} · ${stamp(v.published_at)}`), h("td", {}, v.note), h("td", {}, h("details", {}, h("summary", {}, "body"), h("pre", {}, JSON.stringify(v.body, null, 1))))))),
   );
@@ -73,7 +73,7 @@ function changed(before, after) {
 function auditTable(entries) {
   return h(
     "table",
-    { class: "compact" },
+    { class: "compact audit" },
     h("tbody", {}, entries.map((e) => h("tr", {}, h("td", {}, stamp(e.at)), h("td", {}, e.actor), h("td", {}, e.action), h("td", {}, pairs(changed(e.before, e.after)))))),
   );
 }

@@ -4,7 +4,7 @@ explanation."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal, cast
 
 from warroom.rules.base import Hit
@@ -12,7 +12,7 @@ from warroom.rules.risk.scoring import Outcome, Thresholds, outcome, total_score
 from warroom.rules.rulebook import RuleVersion
 from warroom.schemas.decisions import RuleHitRecord, Verdict
 from warroom.schemas.events import Order, Payment
-from warroom.schemas.internal import OrderSeen
+from warroom.schemas.internal import OrderSeen, ShopSale
 
 #: The shop of a verdict on a payment whose order warroom has not seen.
 UNKNOWN_SHOP = "unknown"
@@ -118,5 +118,35 @@ def payment_verdict_for(
         hits=_records(hits),
         entities=entities,
         event_ts=payment.ts,
+        decided_at=now,
+    )
+
+
+def refund_verdict_for(
+    refund: ShopSale,
+    hits: Sequence[tuple[Hit, RuleVersion]],
+    thresholds: RuleVersion,
+    now: datetime,
+) -> Verdict | None:
+    """The verdict on the refunded order when its refund tipped its shop's or SKU's refund
+    rate over the rule; None when no rule fired."""
+    if not hits:
+        return None
+    score, result, mode = _scored(hits, thresholds)
+    return Verdict(
+        key=f"{refund.id}|{_versions(hits)}",
+        order_id=refund.order_id,
+        shop_id=refund.shop_id,
+        outcome=result,
+        score=score,
+        mode=mode,
+        hits=_records(hits),
+        entities=[
+            f"order:{refund.order_id}",
+            f"refund:{refund.id}",
+            f"shop:{refund.shop_id}",
+            f"sku:{refund.sku}",
+        ],
+        event_ts=datetime.fromtimestamp(refund.ts, UTC),
         decided_at=now,
     )
