@@ -65,16 +65,17 @@ SPECS = (
         "match",
         1,
         "classifier",
-        "人货匹配度: logistic regression, viewer × product interactions, creator × product pairs",
-        lambda seed: MatchModel(lr=0.05),
+        "人货匹配度: logistic regression (AdaGrad), viewer × product interactions, "
+        "creator × product pairs",
+        lambda seed: MatchModel(),
         match_example,
     ),
     ModelSpec(
         "match",
         2,
         "classifier",
-        "人货匹配度: logistic regression, slower learning rate and a little L2",
-        lambda seed: MatchModel(lr=0.02, l2=1e-4),
+        "人货匹配度: logistic regression (plain SGD, a little L2)",
+        lambda seed: MatchModel(optimizer="sgd", lr=0.02, intercept_lr=0.02, l2=1e-4),
         match_example,
     ),
     ModelSpec(

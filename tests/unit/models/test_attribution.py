@@ -1,0 +1,64 @@
+"""Click → order attribution in event time: last click wins, the window closes into a
+negative, an order that arrives before its click still counts, redeliveries count once."""
+
+from __future__ import annotations
+
+from warroom.streams.attribution import Attribution, Pending
+
+NOW = 2_000_000_000.0
+
+
+def pending(click_id: str, user: str, ts: float, product: str = "p1") -> Pending:
+    return Pending(click_id, user, product, ts, {}, 0.1)
+
+
+def test_an_order_in_the_window_converts_the_latest_click_before_it() -> None:
+    a = Attribution(window_s=600)
+    assert a.click(pending("c1", "u1", 100.0), NOW) is None
+    assert a.click(pending("c2", "u1", 200.0), NOW) is None
+    won = a.order("u1", "p1", 250.0, NOW)
+    assert won is not None and won.click_id == "c2"
+    a.order("u2", "p1", 2000.0, NOW)  # time moves on
+    assert [p.click_id for p in a.expire()] == ["c1"]
+
+
+def test_an_order_for_another_product_or_user_or_too_late_converts_nothing() -> None:
+    a = Attribution(window_s=600, lateness_s=0)
+    a.click(pending("c1", "u1", 100.0), NOW)
+    assert a.order("u1", "p2", 150.0, NOW) is None
+    assert a.order("u2", "p1", 150.0, NOW) is None
+    assert a.order("u1", "p1", 701.0, NOW) is None
+    assert [p.click_id for p in a.expire()] == ["c1"]
+
+
+def test_an_order_seen_before_its_click_still_converts_it() -> None:
+    a = Attribution(window_s=600)
+    a.order("u1", "p1", 130.0, NOW)
+    answered = a.click(pending("c1", "u1", 100.0), NOW)
+    assert answered is not None and answered.click_id == "c1" and len(a) == 0
+
+
+def test_a_click_waits_for_the_window_and_the_lateness() -> None:
+    a = Attribution(window_s=600, lateness_s=60)
+    a.click(pending("c1", "u1", 100.0), NOW)
+    a.order("u9", "x", 750.0, NOW)
+    assert a.expire() == []
+    a.order("u9", "x", 761.0, NOW)
+    assert [p.click_id for p in a.expire()] == ["c1"]
+
+
+def test_a_redelivered_click_is_held_once_and_never_again_after_it_resolved() -> None:
+    a = Attribution(window_s=600)
+    a.click(pending("c1", "u1", 100.0), NOW)
+    a.click(pending("c1", "u1", 100.0), NOW)
+    assert len(a) == 1
+    assert a.order("u1", "p1", 120.0, NOW) is not None
+    assert a.click(pending("c1", "u1", 100.0), NOW) is None and len(a) == 0
+
+
+def test_the_watermark_never_passes_the_wall_clock() -> None:
+    a = Attribution(window_s=600, lateness_s=0)
+    a.click(pending("c1", "u1", 100.0), now=1000.0)
+    a.order("u2", "p1", 9_999_999.0, now=1000.0)  # a clock far ahead
+    assert a.watermark == 1000.0
+    assert [p.click_id for p in a.expire()] == ["c1"]  # 100 + 600 < 1000
