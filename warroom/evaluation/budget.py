@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -127,7 +127,8 @@ class Books:
             running = [c for c in camp.creatives if self.states[c].status == "active"]
             if state.status != "active" or left <= 0 or not running:
                 continue
-            spend = min(planned_spend(budget, ts), left) / len(running)
+            planned = planned_spend(budget, ts, self.world.sessions(camp.shop_id))
+            spend = min(planned, left) / len(running)
             total = CampaignMinute(minute=int(ts // 60))
             for creative in running:
                 tally = creative_minute(
@@ -222,4 +223,5 @@ def compare(world: World, seed: int, start: float, hours: float) -> dict[str, An
         for name, every in POLICIES.items()
     }
     truth = {c.campaign_id: round(c.true_roi, 3) for c in world.campaigns}
-    return {"hours": hours, "start": start, "policies": out, "true_roi": truth}
+    begun = datetime.fromtimestamp(start, ZONE).strftime("%H:%M")
+    return {"hours": hours, "start": start, "from": begun, "policies": out, "true_roi": truth}

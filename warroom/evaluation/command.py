@@ -21,6 +21,10 @@ from warroom.sim.files import load, save
 from warroom.sim.stream import Stream, generate
 from warroom.sim.world import build_world
 
+#: Share of impressions and plays the risk stream keeps (every click, order, payment and
+#: refund stays): the risk rules read none of them, and a bounded stream holds more orders.
+AD_SHARE = 0.1
+
 
 @dataclass(frozen=True)
 class Options:
@@ -46,7 +50,12 @@ class Options:
 
     @property
     def budget_hours(self) -> float:
+        """Simulated hours of the budget comparison: a day, or 11:00-15:00 (a live session)."""
         return 4.0 if self.quick else 24.0
+
+    @property
+    def budget_offset_s(self) -> float:
+        return 11 * 3600.0 if self.quick else 0.0
 
     @property
     def events(self) -> int:
@@ -65,7 +74,7 @@ def start_of(seed_day_offset: int = -2) -> float:
 def the_stream(opts: Options, start: float) -> Stream:
     if opts.stream is not None:
         return load(opts.stream)
-    stream = generate(opts.seed, start + opts.offset_s, opts.hours, opts.events)
+    stream = generate(opts.seed, start + opts.offset_s, opts.hours, opts.events, AD_SHARE)
     if opts.save_stream is not None:
         save(stream, opts.save_stream)
     return stream
@@ -95,7 +104,8 @@ def evaluate(opts: Options) -> dict[str, Any]:
         result["risk"] = evaluate_risk(stream, opts)
     if opts.budget:
         world = build_world(random.Random(opts.seed))
-        result["budget"] = compare(world, opts.seed, start, opts.budget_hours)
+        begin = start + opts.budget_offset_s
+        result["budget"] = compare(world, opts.seed, begin, opts.budget_hours)
     return result
 
 

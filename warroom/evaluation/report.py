@@ -101,5 +101,8 @@ def render(result: dict[str, Any]) -> str:
         )
     if "budget" in result:
         b = result["budget"]
-        parts.append(f"\nBudget: {b['hours']:g} simulated hours\n\n{budget_table(b)}")
+        parts.append(
+            f"\nBudget: {b['hours']:g} simulated hours from {b['from']} shop time\n\n"
+            f"{budget_table(b)}"
+        )
     return "\n".join(parts)

@@ -114,11 +114,15 @@ def running_worker() -> Iterator[Worker]:
             stop_worker(worker)
 
 
+async def counters(client: httpx.AsyncClient, worker: Worker) -> dict[str, int]:
+    resp = await client.get(f"{worker.url}/v1/stats")
+    found: dict[str, int] = resp.json().get("counters", {})
+    return found
+
+
 async def consumed(client: httpx.AsyncClient, worker: Worker) -> int:
     """Events the worker's ingest agents took in (valid or dead-lettered)."""
-    resp = await client.get(f"{worker.url}/v1/stats")
-    counters: dict[str, int] = resp.json().get("counters", {})
-    return sum(n for name, n in counters.items() if _ingested(name))
+    return sum(n for name, n in (await counters(client, worker)).items() if _ingested(name))
 
 
 def _ingested(counter: str) -> bool:
@@ -150,27 +154,32 @@ async def read_verdicts(worker: Worker, out: Outcome, stop: asyncio.Event) -> No
 
 
 class Sender:
-    """Sends a stream's events in order, about ``rate`` a second; payments go
-    ``payment_lag_s`` (wall clock) after the events sent with them, as payment callbacks
-    trail orders. Records when each order's first event went out."""
+    """Sends a stream's events in order, about ``rate`` a second, and each payment once the
+    worker has taken in the orders sent before it. In real time a payment trails its order
+    by seconds and the unknown-order rule waits 300 s of wall clock; a replayed stream's
+    event times are hours old, so a payment that overtook its order inside the worker
+    would be judged unknown at once. Records when each order's events went out."""
 
-    def __init__(self, worker: Worker, rate: float, payment_lag_s: float, out: Outcome) -> None:
+    def __init__(self, worker: Worker, rate: float, out: Outcome) -> None:
+        self.worker, self.rate, self.out = worker, rate, out
         self.sink = KafkaSink(worker.bootstrap, topic_prefix=worker.app_id)
-        self.rate, self.lag, self.out = rate, payment_lag_s, out
-        self.held: deque[tuple[float, list[Event]]] = deque()
+        self.held: deque[tuple[int, list[Event]]] = deque()
+        self.orders_sent = self.orders_in = 0
+        self.client = httpx.AsyncClient(headers={"authorization": f"Bearer {worker.token}"})
 
-    async def run(self, stream: Stream, chunk: int = 500) -> None:
+    async def run(self, stream: Stream, deadline: float, chunk: int = 500) -> None:
         await self.sink.start()
         start = time.monotonic()
         try:
             for i in range(0, len(stream.events), chunk):
                 await self._send(stream.events[i : i + chunk])
                 await asyncio.sleep(max(0.0, start + (i + chunk) / self.rate - time.monotonic()))
-            while self.held:
-                await asyncio.sleep(max(0.0, self.held[0][0] - time.monotonic()))
+            while self.held and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
                 await self._release()
         finally:
             await self.sink.stop()
+            await self.client.aclose()
 
     async def _send(self, part: list[tuple[str, Event]]) -> None:
         now = time.time()
@@ -178,14 +187,20 @@ class Sender:
             if batch := [e for k, e in part if k == kind]:
                 await self.sink.send(kind, batch)
         for kind, event in part:
+            self.orders_sent += kind == "orders"
             if kind in ("orders", "refunds"):
                 self.out.sent[event["order_id"]].append(now)
         if payments := [e for k, e in part if k == "payments"]:
-            self.held.append((time.monotonic() + self.lag, payments))
+            self.held.append((self.orders_sent, payments))
         await self._release()
 
     async def _release(self) -> None:
-        while self.held and self.held[0][0] <= time.monotonic():
+        if self.held and self.orders_in < self.held[0][0]:
+            with contextlib.suppress(httpx.HTTPError):
+                self.orders_in = (await counters(self.client, self.worker)).get(
+                    "events.orders.valid", 0
+                )
+        while self.held and self.held[0][0] <= self.orders_in:
             payments = self.held.popleft()[1]
             await self.sink.send("payments", payments)
             now = time.time()
@@ -209,15 +224,13 @@ async def drain(worker: Worker, expected: int, out: Outcome, deadline: float) ->
         await asyncio.sleep(0.2)
 
 
-async def run_stream(
-    worker: Worker, stream: Stream, rate: float, limit_s: float, payment_lag_s: float = 2.0
-) -> Outcome:
+async def run_stream(worker: Worker, stream: Stream, rate: float, limit_s: float) -> Outcome:
     """Send ``stream`` to ``worker`` and read its verdicts, within ``limit_s`` seconds."""
     out, stop = Outcome(), asyncio.Event()
     began = time.monotonic()
     reader = asyncio.create_task(read_verdicts(worker, out, stop))
     try:
-        await Sender(worker, rate, payment_lag_s, out).run(stream)
+        await Sender(worker, rate, out).run(stream, began + limit_s)
         await drain(worker, len(stream.events), out, began + limit_s)
     finally:
         stop.set()

@@ -6,19 +6,20 @@ The same seed, start and size give the same stream, event for event.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from warroom.sim.calendar import diurnal, local_minute
 from warroom.sim.events import Event
 from warroom.sim.platform import SimulatedPlatform
-from warroom.sim.traffic import EVENTS_PER_IMPRESSION, Planned, Traffic
+from warroom.sim.traffic import EVENTS_PER_IMPRESSION, PLAY_RATE, Planned, Traffic
 
 #: Simulated seconds per tick.
 STEP_S = 5.0
 #: IP-burst variants, in turn, one every ``BURST_EVERY_S`` (a near miss is not an attack).
 BURST_CYCLE = ("fast", "near_miss", "slow_over", "slow_under")
-BURST_EVERY_S = 480.0
+BURST_EVERY_S = 600.0
 #: Other attacks: (kind, first after start, then every; seconds).
 EVERY = (
     ("payment_mismatch", 1200.0, 3600.0),
@@ -72,19 +73,34 @@ def impressions_per_s(start: float, hours: float, events: int) -> float:
     return events / max(1e-9, weight * EVENTS_PER_IMPRESSION)
 
 
-def generate(seed: int, start: float, hours: float, events: int) -> Stream:
-    """About ``events`` events over ``hours`` simulated hours from ``start`` (epoch s)."""
+def sampled(kind: str, event: Event, share: float) -> bool:
+    """Whether an event stays in a stream that keeps ``share`` of impressions and plays (and
+    every click, order, payment and refund); the same events whatever the run."""
+    if share >= 1 or kind != "clicks" or event["kind"] == "click":
+        return True
+    return zlib.crc32(event["event_id"].encode()) % 10_000 < share * 10_000
+
+
+def generate(seed: int, start: float, hours: float, events: int, ad_share: float = 1.0) -> Stream:
+    """About ``events`` events over ``hours`` simulated hours from ``start`` (epoch s).
+
+    ``ad_share`` < 1 keeps that share of impressions and plays only (the risk rules read
+    none of them), so that a stream of a given size holds more orders."""
     plan = attack_plan(start, hours)
     traffic = Traffic(seed, plan=plan, platform=SimulatedPlatform())
-    rate = impressions_per_s(start, hours, events)
-    meta = {"seed": seed, "start": start, "hours": hours, "events": events, "format": 1}
+    per_impression = EVENTS_PER_IMPRESSION - (1 - ad_share) * (1 + PLAY_RATE)
+    rate = impressions_per_s(start, hours, events) * EVENTS_PER_IMPRESSION / per_impression
+    meta = {
+        "seed": seed, "start": start, "hours": hours, "events": events, "ad_share": ad_share,
+        "format": 1,
+    }  # fmt: skip
     stream, owed = Stream(meta), 0.0
     for k in range(int(hours * 3600 / STEP_S)):
         now = start + k * STEP_S
         owed += rate * diurnal(now) * STEP_S
         n, owed = int(owed), owed - int(owed)
         for kind, batch in traffic.tick(now, n, spread_s=STEP_S).items():
-            stream.events += [(kind, e) for e in batch]
+            stream.events += [(kind, e) for e in batch if sampled(kind, e, ad_share)]
     stream.events.sort(key=lambda pair: pair[1]["ts"])
     end = start + hours * 3600
     stream.attacks = [a.record() for a in traffic.attacks if a.start < end]

@@ -103,6 +103,14 @@ class FlashSale:
     boost: float  # traffic and conversion multiplier while it runs
 
 
+#: A shop's live sessions (直播), as (first, last + 1) minutes of its day, by shop index.
+SESSIONS: tuple[tuple[tuple[int, int], ...], ...] = (
+    ((19 * 60, 23 * 60),),
+    ((12 * 60, 14 * 60), (20 * 60, 22 * 60)),
+    ((20 * 60, 24 * 60),),
+)
+
+
 @dataclass(frozen=True)
 class World:
     campaigns: tuple[Campaign, ...]
@@ -113,6 +121,12 @@ class World:
 
     def audience(self, creator_id: str) -> tuple[int, ...]:
         return dict(self.audiences).get(creator_id, ())
+
+    @staticmethod
+    def sessions(shop_id: str) -> tuple[tuple[int, int], ...]:
+        """When the shop is live (minutes of its day): ``shop-1`` 19:00-23:00, ..."""
+        index = int(shop_id.rpartition("-")[2]) - 1 if shop_id[-1:].isdigit() else 0
+        return SESSIONS[index % len(SESSIONS)]
 
 
 def random_ip(rng: random.Random, first: tuple[int, ...] = (36, 58, 101, 113, 183, 222)) -> str:

@@ -10,7 +10,7 @@ import pytest
 from warroom.evaluation.budget import Books, compare, rules, run_policy
 from warroom.sim.world import build_world
 
-START = 1_795_100_400.0  # 2026-11-18 00:00 in Beijing
+START = 1_795_143_600.0  # 2026-11-19 11:00 in Beijing (shop-2 goes live at 12:00)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from warroom.sim.run import replay
 from warroom.sim.stream import Stream, generate
 from warroom.streams.codecs import validate_items
 
-START = 1_795_100_400.0  # 2026-11-18 00:00 in Beijing (16:00 UTC the day before)
+START = 1_795_104_000.0  # 2026-11-19 00:00 in Beijing
 
 
 @pytest.fixture(scope="module")
