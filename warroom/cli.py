@@ -95,7 +95,6 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 def cmd_api(args: argparse.Namespace) -> None:
     import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
 
     from warroom.api.main import create_api
     from warroom.observability.logs import log_config
@@ -108,7 +107,7 @@ def cmd_api(args: argparse.Namespace) -> None:
         host=settings.web_host,
         port=settings.web_port or 8000,
         timeout_graceful_shutdown=1,
-        log_config=log_config("json") if settings.log_format == "json" else LOGGING_CONFIG,
+        log_config=log_config(settings.log_format, access_log=True),
     )
 
 
@@ -132,10 +131,28 @@ def cmd_keys(args: argparse.Namespace) -> None:
     store.dispose()
 
 
+def save_stream(args: argparse.Namespace) -> None:
+    """``simulate --save FILE``: a day (``--hours``) of simulated time with every attack,
+    written as NDJSON with its ground truth; nothing is sent."""
+    import time
+
+    from warroom.sim.calendar import local_midnight
+    from warroom.sim.files import save
+    from warroom.sim.stream import generate
+
+    stream = generate(args.seed, local_midnight(-2, time.time()), args.hours, args.events)
+    save(stream, args.save)
+    print(f"saved {len(stream.events)} events, {len(stream.attacks)} attacks", file=sys.stderr)
+
+
 def cmd_simulate(args: argparse.Namespace) -> None:
-    from warroom.sim.run import simulate
+    from warroom.sim.files import load
+    from warroom.sim.run import replay, simulate
     from warroom.sim.sinks import HttpSink, KafkaSink, Sink
 
+    if args.save:
+        save_stream(args)
+        return
     settings = get_settings()
     sink: Sink
     if args.http:
@@ -144,10 +161,14 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         sink = HttpSink(args.http, args.key)
     else:
         sink = KafkaSink(args.kafka or external(settings), topic_prefix=settings.app_id)
+    if args.replay:
+        sent = asyncio.run(replay(sink, load(args.replay), args.rate))
+        print(f"replayed {sent} events from {args.replay}", file=sys.stderr)
+        return
     traffic = asyncio.run(
         simulate(sink, args.rate, args.seed, args.duration, args.attack_every, args.truth)
     )
-    print(f"sent traffic with {len(traffic.truth)} attack orders", file=sys.stderr)
+    print(f"sent traffic with {len(traffic.attacks)} attacks", file=sys.stderr)
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
@@ -202,7 +223,13 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=7)
     sim.add_argument("--duration", type=float, default=None, help="seconds; default: until Ctrl-C")
     sim.add_argument("--attack-every", type=float, default=10.0, help="seconds between bursts")
-    sim.add_argument("--truth", type=Path, default=None, help="write attack orders (JSON lines)")
+    sim.add_argument("--truth", type=Path, default=None, help="write the attacks (JSON lines)")
+    sim.add_argument(
+        "--save", type=Path, help="write a simulated-time stream (NDJSON), send nothing"
+    )
+    sim.add_argument("--hours", type=float, default=24, help="simulated hours for --save")
+    sim.add_argument("--events", type=int, default=100_000, help="about this many, for --save")
+    sim.add_argument("--replay", type=Path, help="send a saved stream (at most --rate events/s)")
     target = sim.add_mutually_exclusive_group()
     target.add_argument("--http", help="API base URL, e.g. http://127.0.0.1:8000")
     sim.add_argument("--key", help="API key for --http (role ingest or admin)")

@@ -146,5 +146,5 @@ def run_worker(
         loglevel="WARNING",
         quiet=True,
         redirect_stdouts=False,
-        logging_config=log_config("json") if settings.log_format == "json" else None,
+        logging_config=log_config(settings.log_format),
     ).execute_from_commandline()

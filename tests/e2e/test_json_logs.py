@@ -99,10 +99,16 @@ def test_the_api_logs_json_lines(broker: str, tmp_path: Path) -> None:
         except httpx.HTTPError:
             time.sleep(0.1)
     assert httpx.get(f"{url}/v1/stats", headers=ADMIN).status_code == 200
+    httpx.get(f"{url}/v1/stream", params={"access_token": ADMIN_TOKEN, "backlog": 0, "kind": "x"})
     logs.wait_for("/v1/stats", timeout=10)
+    logs.wait_for("/v1/stream", timeout=10)
     records = logs.stop()
     access = [r for r in records if r["logger"] == "uvicorn.access"]
     assert any("/v1/stats" in str(r["message"]) for r in access), records[:5]
+    secret = ADMIN_TOKEN.split(".", 1)[1]
+    assert not [line for line in logs.lines if secret in line], "an API key's secret was logged"
+    key_id = ADMIN_TOKEN.split(".", 1)[0]
+    assert any(f"access_token={key_id}.***" in str(r["message"]) for r in access)
 
 
 def test_a_worker_logs_json_lines(broker: str, tmp_path: Path) -> None:

@@ -36,3 +36,5 @@ def test_a_record_is_one_line_of_json_with_its_extras_and_traceback() -> None:
 def test_text_and_json_configurations() -> None:
     assert "()" in log_config("json")["formatters"]["default"]
     assert "format" in log_config("text")["formatters"]["default"]
+    assert "uvicorn.access" in log_config("text", access_log=True)["loggers"]
+    assert not log_config("json")["loggers"]  # the worker's API logs no request lines

@@ -37,6 +37,21 @@ from warroom.store.warehouse.params import render
 _DOWN = (NetworkError, SocketTimeoutError, EOFError, OSError)
 
 
+def redact(dsn: str) -> str:
+    """The DSN without its password, for messages and logs.
+
+    >>> redact("clickhouse://warroom:s3cret@ch:9000/warroom")
+    'clickhouse://warroom:***@ch:9000/warroom'
+    >>> redact("clickhouse://127.0.0.1:9000")
+    'clickhouse://127.0.0.1:9000'
+    """
+    parts = urlsplit(dsn)
+    if parts.password is None:
+        return dsn
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def database_of(dsn: str, default: str) -> str:
     """The database a DSN names, or ``default``.
 
@@ -73,7 +88,7 @@ class ServerWarehouse(Warehouse):
         except ServerException as exc:
             raise WarehouseError(str(exc).split("Stack trace")[0].strip()) from None
         except _DOWN as exc:
-            raise WarehouseUnavailable(f"ClickHouse at {self.dsn}: {exc}") from None
+            raise WarehouseUnavailable(f"ClickHouse at {redact(self.dsn)}: {exc}") from None
         except DriverError as exc:
             raise WarehouseError(str(exc)) from None
 
