@@ -76,6 +76,13 @@ def world(client: TestClient, producer: KafkaProducer) -> dict[str, str]:
     for x, y in stream(3, 20_000):
         model.learn_one(x, y)
     fans = {
+        "*": FanBase(
+            clickers=20_000,
+            gender={"f": 0.5, "m": 0.5},
+            age_band={b: 0.25 for b in ("18-23", "24-30", "31-40", "41-50")},
+            spending_power={str(n): 0.2 for n in range(1, 6)},
+            city_tier={str(n): 0.2 for n in range(1, 6)},
+        ),
         ids["women"]: FanBase(clickers=300, gender={"f": 0.9, "m": 0.1}),
         ids["men"]: FanBase(clickers=300, gender={"f": 0.1, "m": 0.9}),
     }

@@ -13,6 +13,8 @@ from warroom.models.features import VIEWER_FIELDS, shares
 from warroom.schemas.models import FanBase
 
 FIELDS = (*VIEWER_FIELDS, "preferred")
+#: The fan base of everyone who clicked: what fills a field a creator's fan base lacks.
+EVERYONE = "*"
 
 
 class FanBases:
@@ -54,6 +56,13 @@ class FanBases:
         return {c: fb for c in self._counts if (fb := self.fan_base(c)) is not None}
 
 
-def as_example(fans: FanBase) -> dict[str, Any]:
-    """A fan base as a soft example (each field a distribution), for ``featurize``."""
-    return {name: getattr(fans, name) for name in FIELDS if getattr(fans, name)}
+def as_example(fans: FanBase | dict[str, Any], everyone: FanBase | None = None) -> dict[str, Any]:
+    """A fan base as a soft example (each field a distribution), for ``featurize``; a field
+    it does not know comes from ``everyone`` (the model learned every field present, so a
+    missing one would shift the score)."""
+    known = fans if isinstance(fans, dict) else {n: getattr(fans, n) for n in FIELDS}
+    out = {name: value for name, value in known.items() if value}
+    for name in FIELDS if everyone is not None else ():
+        if name not in out and (fill := getattr(everyone, name)):
+            out[name] = fill
+    return out

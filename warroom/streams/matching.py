@@ -22,7 +22,7 @@ from warroom.schemas.models import MatchScore, MatchSnapshot, ModelReport, Quali
 from warroom.streams.attribution import Attribution, Pending
 from warroom.streams.creator_stats import CreatorStats
 from warroom.streams.entities import entities
-from warroom.streams.fans import FanBases
+from warroom.streams.fans import EVERYONE, FanBases
 
 #: This process, as the author of what it publishes (readers merge workers' parts).
 SOURCE = f"{socket.gethostname()}:{os.getpid()}"
@@ -109,6 +109,7 @@ class MatchLearner:
             x = self.example(click)
             p, shadow = self.contest.predict(x)
             self._score(click, match_score(p, base))
+            self.fans.add(EVERYONE, x)
             if click.creator_id is not None:
                 self.fans.add(click.creator_id, x)
                 self.creators.click(click.creator_id, click.viewer.viewer_id)

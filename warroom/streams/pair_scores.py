@@ -8,7 +8,7 @@ from typing import Any
 
 from warroom.models.match import match_score
 from warroom.schemas.models import FanBase, MatchPublic, MatchSnapshot
-from warroom.streams.fans import as_example
+from warroom.streams.fans import EVERYONE, as_example
 
 
 def declared_fans(profile: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -43,16 +43,19 @@ def score_pair(
             reason="the match model has not published its weights yet",
         )
     observed: FanBase | None = snapshot.fans.get(creator)
+    everyone = snapshot.fans.get(EVERYONE)
     category, price = facts
     if price is None:
         price = snapshot.prices.get(product)
     pair = {"category": category, "price": price, "creator": creator, "product": product}
     if observed is not None:
-        fans, source, reason = as_example(observed), "observed", None
+        fans, source, reason = as_example(observed, everyone), "observed", None
     elif declared is not None:
-        fans, source, reason = declared, "declared", "no clicks seen yet: the declared fan profile"
+        fans, source = as_example(declared, everyone), "declared"
+        reason = "no clicks seen yet: the declared fan profile"
     else:
-        fans, source, reason = {}, "none", "no fan data: scored for an average viewer"
+        fans, source = as_example({}, everyone), "none"
+        reason = "no fan data: scored for an average viewer"
     p = snapshot.weights.proba({**fans, **pair})
     return MatchPublic(
         creator=creator,
