@@ -90,3 +90,23 @@ def test_precision_and_recall_from_labels() -> None:
     assert (summary["flagged"], summary["held"], summary["amount_held"]) == (3, 3, Decimal(300))
     assert (summary["precision"], summary["recall"]) == (0.5, 0.5)
     assert risk_summary({}, Thresholds(), 8, amounts, {})["precision"] is None
+
+
+def test_skipping_prices_inside_the_band_changes_no_hit() -> None:
+    import random
+
+    rng = random.Random(3)
+    prices = ["100", "70", "69.99", "70.01", "500", "500.01", "30", "99.5", "250"]
+    orders = [order(i, T0 + i, sku=f"k{i % 3}", price=rng.choice(prices)) for i in range(3000)]
+    params = price_deviation.Params(min_samples=5)
+    got = replay_prices(orders, params, lambda sku: None, decay=0.999)
+    means: dict[str, RunningMean] = {}
+    expected = {}
+    for o in orders:  # the rule on every order, as the agent does
+        mean = means.get(o.sku, RunningMean(decay=0.999))
+        hit = price_deviation.price_deviation(o.sku, o.unit_price, mean, params)
+        if hit is None:
+            means[o.sku] = mean.add(float(o.unit_price))
+        else:
+            expected[o.order_id] = hit
+    assert {k: v[0] for k, v in got.items()} == expected and expected

@@ -5,7 +5,8 @@ pure code, in event-time order, with the state the agent would have kept:
   window (keys with no more orders in the whole span than the rule allows cannot
   fire and are left out by the loader);
 - price deviation: each SKU's running mean, seeded from the history before the window,
-  not learning the prices that fire (as ``streams.prices.SkuPrices``);
+  not learning the prices that fire (as ``streams.prices.SkuPrices``); a price well
+  inside the band skips the rule's exact (Decimal) check;
 - night surge: ``streams.night.NightTally`` fed every order, with the warehouse's
   hourly baselines before the window;
 - payment mismatch: each payment against its order's amount.
@@ -16,6 +17,7 @@ does for one rule. Pure: no clock, no client.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +33,8 @@ from warroom.schemas.events import Payment
 from warroom.streams.night import History, NightTally, no_history
 
 Seed = Callable[[str], RunningMean | None]
+#: A price this far inside the rule's band (floats) is not checked exactly: it cannot fire.
+MARGIN = 1.001
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +100,18 @@ def replay_prices(
     """Price deviation on each order, in time order, against its SKU's running mean."""
     means: dict[str, RunningMean] = {}
     hits: Hits = {}
+    low, high = 1 - params.max_below_pct / 100, params.max_ratio or math.inf
     for o in orders:
         mean = means.get(o.sku)
         if mean is None:
             mean = seed(o.sku) or RunningMean(decay=decay)
-        hit = price_deviation.price_deviation(o.sku, o.unit_price, mean, params)
+        price = float(o.unit_price)
+        if MARGIN * low * mean.mean < price < high * mean.mean / MARGIN:
+            hit = None  # well inside the band: the rule cannot fire (skip its exact check)
+        else:
+            hit = price_deviation.price_deviation(o.sku, o.unit_price, mean, params)
         if hit is None:
-            mean = mean.add(float(o.unit_price))
+            mean = mean.add(price)
         else:
             hits[o.order_id] = [hit]
         means[o.sku] = mean

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
+from itertools import repeat
 from typing import Literal
 
 from warroom.rules.risk.night_surge import Params, SlotCounts, local_slot, slot_opened
@@ -51,7 +52,7 @@ class NightTally:
         counts = self._minutes.get((scope, key), {})
         first, last = int(start // 60), int(end // 60)
         if last - first < len(counts):
-            return sum(counts.get(m, 0) for m in range(first, last + 1))
+            return sum(map(counts.get, range(first, last + 1), repeat(0)))
         return sum(n for m, n in counts.items() if first <= m <= last)
 
     def counts(self, scope: Scope, key: str, ts: float, tz: str, params: Params) -> SlotCounts:

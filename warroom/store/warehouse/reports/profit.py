@@ -2,8 +2,10 @@
 by shop, campaign and time bucket (usually a day).
 
 - GMV: the orders placed in the range; refunds: the refunds made in it (attributed to
-  their order's campaign; an order the warehouse does not hold leaves it ``''``);
-  ad spend: the clicks' cost in it.
+  their order's campaign; an order the warehouse does not hold, or placed more than
+  ``ATTRIBUTION`` before the range, leaves it ``''``); ad spend: the clicks' cost in it,
+  summed like the rollups (without ``FINAL``: 3× faster over a million clicks; a click
+  a platform resends under a new offset counts twice, as it does live).
 - Payment fees: each successful payment's amount in the range times its method's rate
   (``FeeRates``, a report parameter), attributed to its order's shop and campaign.
 - Commissions: there is no commission data yet (issue 11 adds commission splits), so
@@ -12,6 +14,7 @@ by shop, campaign and time bucket (usually a day).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +27,11 @@ METHODS = ("alipay", "wechat", "card", "balance", "other")
 NOTE = "commissions are 0: warroom holds no commission data yet (issue 11 adds commission splits)"
 ZERO = "toDecimal128(0, 4)"
 KEYS = "bucket, shop_id, campaign_id"
+#: How long before the range an order may have been placed for its refund or payment to
+#: be attributed to its campaign (older: campaign ``''``).
+ATTRIBUTION = timedelta(days=30)
+REFUNDED = """AND order_id IN (
+                SELECT order_id FROM refunds WHERE ts >= %(since)s AND ts < %(until)s)"""
 MONEY_COLUMNS = ("gmv", "refunds", "spend", *(f"paid_{m}" for m in METHODS))
 UNIT = Decimal("0.0001")  # the money unit
 
@@ -60,12 +68,13 @@ def _orders(f: Filters) -> str:
         FROM orders FINAL WHERE {f.where()} GROUP BY {KEYS}"""
 
 
-def _attribution(f: Filters) -> str:
-    """Each order's shop and attribution (every time: refunds and payments come later)."""
+def _attribution(f: Filters, only: str = "") -> str:
+    """Each order's shop and attribution, for orders placed up to ``ATTRIBUTION`` before
+    the range (``only``: a condition on ``order_id``). ANY JOIN takes one row per order."""
     return f"""(
-            SELECT order_id, any(shop_id) AS order_shop, any(campaign_id) AS campaign_id,
-                   any(creative_id) AS creative_id, any(creator_id) AS creator_id
-            FROM orders WHERE {f.where(ts=None, dims={})} GROUP BY order_id
+            SELECT order_id, shop_id AS order_shop, campaign_id, creative_id, creator_id
+            FROM orders WHERE ts >= %(attributed_since)s AND ts < %(until)s
+                AND {f.where(ts=None, dims={})} {only}
         )"""
 
 
@@ -74,7 +83,7 @@ def _refunds(f: Filters) -> str:
         SELECT {f.bucket()} AS bucket, shop_id, campaign_id, {_row(ZERO, "sum(amount)", ZERO)},
                toUInt64(0) AS orders, count() AS refund_count
         FROM (SELECT ts, order_id, shop_id, amount FROM refunds FINAL WHERE {f.where(dims={})})
-            AS r ANY LEFT JOIN {_attribution(f)} AS a USING order_id
+            AS r ANY LEFT JOIN {_attribution(f, REFUNDED)} AS a USING order_id
         WHERE {f.where(ts=None, shop="shop_id")} GROUP BY {KEYS}"""
 
 
@@ -82,7 +91,7 @@ def _clicks(f: Filters) -> str:
     return f"""
         SELECT {f.bucket()} AS bucket, shop_id, campaign_id, {_row(ZERO, ZERO, "sum(cost)")},
                toUInt64(0) AS orders, toUInt64(0) AS refund_count
-        FROM clicks FINAL WHERE {f.where()} GROUP BY {KEYS}"""
+        FROM clicks WHERE {f.where()} GROUP BY {KEYS}"""
 
 
 def _payments(f: Filters) -> str:
@@ -104,7 +113,7 @@ def query(f: Filters) -> tuple[str, dict[str, Any]]:
     sql = f"""
         SELECT {KEYS}, {sums} FROM ({parts})
         GROUP BY {KEYS} ORDER BY {KEYS} LIMIT {int(f.limit)}"""
-    return sql, f.params()
+    return sql, {**f.params(), "attributed_since": f.since - ATTRIBUTION}
 
 
 def shape(rows: list[Row], f: Filters, rates: FeeRates) -> list[dict[str, Any]]:

@@ -1,10 +1,12 @@
 """The traffic report: exposure → play → click → order, by creative, audience segment
 (viewer gender, age band, spending power) and time bucket.
 
-Ad interactions come from the raw clicks. An order carries no viewer profile, so its
-segment is its buyer's, read from the clicks of the same viewer (``viewer_id`` =
-``user_id``) in the same range and shops; a buyer never seen there is ``u`` /
-``unknown`` / 0. Only orders attributed to a creative count.
+Ad interactions come from the raw clicks, summed like the rollups (without ``FINAL``:
+3× faster over a million clicks; a click a platform resends under a new offset counts
+twice, as in the live counters); orders are read ``FINAL``. An order carries no viewer
+profile, so its segment is its buyer's, read from the clicks of the same viewer
+(``viewer_id`` = ``user_id``) in the same range and shops; a buyer never seen there is
+``u`` / ``unknown`` / 0. Only orders attributed to a creative count.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def _clicks(f: Filters) -> str:
                countIf(kind = 'impression') AS impressions, countIf(kind = 'play') AS plays,
                countIf(kind = 'click') AS clicks, toUInt64(0) AS orders,
                sum(cost) AS spend, toDecimal128(0, 4) AS gmv
-        FROM clicks FINAL WHERE {f.where()}
+        FROM clicks WHERE {f.where()}
         GROUP BY {KEYS}"""
 
 
