@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ import pytest
 from tests.auth import ADMIN
 from tests.conftest import start_warroom, stop_warroom
 from tests.integration.campaigns import impressions, new_campaign
+from tests.integration.test_pipeline import order
+from tests.sse import reading
 
 pytestmark = pytest.mark.integration
 
@@ -72,3 +75,33 @@ async def test_counters_are_exact_after_a_kill_and_restart(broker: str, tmp_path
     finally:
         stop_warroom(second)
     assert stats["counters"].get("recovery.count_campaigns.replayed", 0) > 0
+
+
+async def test_an_ip_burst_spanning_a_kill_and_restart_is_caught(
+    broker: str, tmp_path: Path
+) -> None:
+    """Four orders before the worker dies, two after it restarts: six from one IP within
+    60 s of event time, so the sixth is held, its evidence naming all six."""
+    ip, at = "172.31.9.9", datetime.now(UTC) - timedelta(seconds=30)
+    before = [order(ip, n, seconds_ago=30 - n) for n in range(4)]
+    after = [order(ip, 10 + n, seconds_ago=20 - n) for n in range(2)]
+    first = start_warroom(broker, tmp_path, WARROOM_CHECKPOINT_INTERVAL_S="0.5")
+    async with httpx.AsyncClient(base_url=first.url, headers=ADMIN) as client:
+        assert (await client.post("/v1/events/orders", json=before)).status_code == 202
+        await asyncio.sleep(4)  # judged (no burst yet), checkpointed and committed
+    first.proc.kill()
+    first.proc.wait(10)
+
+    second = start_warroom(broker, tmp_path, app_id=first.app_id)
+    try:
+        url = f"{second.url}/v1/stream?entity=ip:{ip}&backlog=0"
+        async with reading(url, ADMIN) as feed:
+            async with httpx.AsyncClient(base_url=second.url, headers=ADMIN) as client:
+                assert (await client.post("/v1/events/orders", json=after)).status_code == 202
+            verdict = await feed.wait_for(lambda k, d: k == "verdict", timeout=30)
+    finally:
+        stop_warroom(second)
+    [hit] = verdict["hits"]
+    assert hit["rule_id"] == "risk.same_ip_burst" and hit["observed"]["orders"] == 6
+    assert sorted(hit["evidence"]) == sorted(o["order_id"] for o in before + after)
+    assert at < datetime.fromisoformat(verdict["event_ts"])

@@ -8,10 +8,10 @@ The orders' verdicts so far survive restarts and rebalances (checkpoints + repla
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import cast
 
 from faust import Stream
-from faust.types import TP, StreamT
+from faust.types import StreamT
 
 from warroom.app import app
 from warroom.observability import metrics
@@ -20,17 +20,13 @@ from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.order_verdicts import OrderVerdicts
-from warroom.streams.recovery import Recovery
+from warroom.streams.recovery import Recovery, admitted, follow_partitions
 from warroom.streams.send import send_envelopes
 
 _s = get_settings()
 verdicts = OrderVerdicts(_s.partitions)
-recovery = Recovery(
-    "judge_orders",
-    verdicts,
-    lambda: get_settings().kafka_bootstrap or "127.0.0.1:9092",
-    _s.checkpoint_interval_s,
-)
+recovery = Recovery("judge_orders", verdicts)
+follow_partitions(app, topics.risk_hits, recovery)
 
 
 async def send(changed: list[Verdict]) -> None:
@@ -46,29 +42,12 @@ async def judge_orders(stream: StreamT[bytes]) -> None:
     async for batch in events:
         now = time.time()
         changed: dict[str, Verdict] = {}  # the last verdict of each order in the batch
-        for event in batch:
-            m = event.message
-            if await recovery.admit(m.topic, m.partition, m.offset):
-                for partial in decode_trusted(Verdict, event.value):
-                    if (verdict := verdicts.fold(partial, now)) is not None:
-                        changed[verdict.order_id] = verdict
+        for raw in await admitted(recovery, batch):
+            for partial in decode_trusted(Verdict, raw):
+                if (verdict := verdicts.fold(partial, now)) is not None:
+                    changed[verdict.order_id] = verdict
         await send(list(changed.values()))
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             verdicts.known.expire()
             last_expiry = time.monotonic()
         await recovery.checkpoint(now)
-
-
-def _mine(tps: set[TP]) -> list[int]:
-    name = topics.risk_hits.get_topic_name()
-    return [tp.partition for tp in tps if tp.topic == name]
-
-
-@app.on_partitions_assigned.connect  # type: ignore[arg-type]  # mode's stub wants signal=
-async def restore_assigned(sender: Any, assigned: set[TP], **_: Any) -> None:
-    await recovery.assign(topics.risk_hits.get_topic_name(), _mine(assigned))
-
-
-@app.on_partitions_revoked.connect  # type: ignore[arg-type]
-async def checkpoint_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
-    await recovery.revoke(_mine(revoked), time.time())

@@ -1,10 +1,15 @@
-"""Keep a sliding log of orders per device and judge each order with the same-device burst rule."""
+"""Keep a sliding log of orders per device and judge each order with the same-device burst rule.
+
+The log survives restarts and rebalances (checkpoints + replay, ``streams/recovery.py``).
+"""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import cast
 
+from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -14,19 +19,27 @@ from warroom.streams import topics
 from warroom.streams.bursts import BurstWatch
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import send_verdicts
+from warroom.streams.log_state import LogState
+from warroom.streams.recovery import Recovery, admitted, follow_partitions
 
 _s = get_settings()
-#: Orders per device; in memory (a restart forgets up to one window, as for IPs).
+#: Orders per device.
 device_bursts = BurstWatch("device")
+recovery = Recovery(
+    "watch_device_bursts", LogState(lambda: device_bursts.log, device_bursts.key, _s.partitions)
+)
+follow_partitions(app, topics.orders_by_device, recovery)
 
 
 @app.agent(topics.orders_by_device)
 async def watch_device_bursts(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    async for batch in events:
         now = datetime.now(UTC)
-        orders = (o for raw in batch for o in decode_trusted(Order, raw))
+        orders = (o for raw in await admitted(recovery, batch) for o in decode_trusted(Order, raw))
         await send_verdicts([v for o in orders if (v := device_bursts.judge(o, now))])
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             device_bursts.expire()
             last_expiry = time.monotonic()
+        await recovery.checkpoint(now.timestamp())

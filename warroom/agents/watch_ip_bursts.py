@@ -1,4 +1,7 @@
-"""Keep a sliding log of orders per IP and judge each order with the same-IP burst rule."""
+"""Keep a sliding log of orders per IP and judge each order with the same-IP burst rule.
+
+The log survives restarts and rebalances (checkpoints + replay, ``streams/recovery.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import cast
 
+from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -18,12 +22,16 @@ from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import order_verdict, send_verdicts
+from warroom.streams.log_state import LogState
+from warroom.streams.recovery import Recovery, admitted, follow_partitions
 from warroom.streams.shadow import shadow_outbox
 from warroom.streams.windows import SlidingLog
 
 _s = get_settings()
-#: Orders per IP; rebuilt from the stream after a restart (issue 5), in memory for now.
+#: Orders per IP.
 ip_log = SlidingLog(horizon_s=same_ip_burst.Params().window_s, lateness_s=300)
+recovery = Recovery("watch_ip_bursts", LogState(lambda: ip_log, lambda o: o.ip, _s.partitions))
+follow_partitions(app, topics.orders_by_ip, recovery)
 
 
 def judge(order: Order, now: datetime) -> Verdict | None:
@@ -47,9 +55,11 @@ def judge(order: Order, now: datetime) -> Verdict | None:
 @app.agent(topics.orders_by_ip)
 async def watch_ip_bursts(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    async for batch in events:
         now = datetime.now(UTC)
-        verdicts = [v for raw in batch for o in decode_trusted(Order, raw) if (v := judge(o, now))]
+        values = await admitted(recovery, batch)
+        verdicts = [v for raw in values for o in decode_trusted(Order, raw) if (v := judge(o, now))]
         await send_verdicts(verdicts)
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             ip_log.horizon_s = max(  # the candidate's window too, while it has one
@@ -58,3 +68,4 @@ async def watch_ip_bursts(stream: StreamT[bytes]) -> None:
             )
             ip_log.expire()
             last_expiry = time.monotonic()
+        await recovery.checkpoint(now.timestamp())

@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Protocol
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, Protocol
 
+from faust.types import TP, AppT, EventT, TopicT
+
+from warroom.settings import get_settings
 from warroom.store import checkpoints
 from warroom.store.checkpoints import Checkpoint
 from warroom.store.db import Store
@@ -56,15 +60,15 @@ class Recovery:
         self,
         name: str,
         state: PartitionState,
-        bootstrap: Callable[[], str],
-        interval_s: float = 5.0,
+        bootstrap: Callable[[], str] | None = None,
+        interval_s: float | None = None,
         store: Callable[[], Store | None] = shared_or_none,
         reader: Reader = read_range,
     ) -> None:
         self.name = name
         self.state = state
-        self.bootstrap = bootstrap
-        self.interval_s = interval_s
+        self.bootstrap = bootstrap or worker_bootstrap
+        self.interval_s = get_settings().checkpoint_interval_s if interval_s is None else interval_s
         self.store = store
         self.reader = reader
         self.next: dict[int, int] = {}
@@ -179,3 +183,36 @@ class Recovery:
             del self.next[p]
             self._changed.discard(p)
             self._fresh.discard(p)
+
+
+async def admitted(recovery: Recovery, batch: Sequence[EventT]) -> list[bytes]:
+    """The values of ``batch`` new to the recovery's state (redeliveries left out)."""
+    values = []
+    for event in batch:
+        m = event.message
+        if await recovery.admit(m.topic, m.partition, m.offset):
+            values.append(event.value)
+    return values
+
+
+def follow_partitions(app: AppT, topic: TopicT, recovery: Recovery) -> None:
+    """Restore ``topic``'s partitions as they are assigned; checkpoint and forget them as
+    they are revoked."""
+
+    def mine(tps: set[TP]) -> list[int]:
+        name = topic.get_topic_name()
+        return [tp.partition for tp in tps if tp.topic == name]
+
+    async def on_assigned(sender: Any, assigned: set[TP], **_: Any) -> None:
+        await recovery.assign(topic.get_topic_name(), mine(assigned))
+
+    async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
+        await recovery.revoke(mine(revoked), time.time())
+
+    app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
+    app.on_partitions_revoked.connect(on_revoked)  # type: ignore[arg-type]
+
+
+def worker_bootstrap() -> str:
+    """Where the replay reads from: the worker's broker."""
+    return get_settings().kafka_bootstrap or "127.0.0.1:9092"

@@ -89,6 +89,28 @@ class SlidingLog:
     def __len__(self) -> int:
         return len(self._logs)
 
+    def ids(self) -> list[str]:
+        return list(self._logs)
+
+    def export(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The logs of ``keys``, for a checkpoint."""
+        return {
+            "watermark": self.watermark,
+            "logs": {k: self._logs[k] for k in keys if k in self._logs},
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Put back the logs ``export`` gave (replacing what is held for those keys)."""
+        for key, log in saved["logs"].items():
+            self._logs[key] = log
+            self._ids[key] = {item_id for _, item_id in log}
+        self.watermark = max(self.watermark, saved["watermark"])
+
+    def forget(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._logs.pop(key, None)
+            self._ids.pop(key, None)
+
 
 _FIELDS = {"impression": "impressions", "play": "plays", "click": "clicks", "order": "orders"}
 
