@@ -306,8 +306,8 @@ def backtests(warehouse: Warehouse) -> None:
         shown = {
             k: summary[k] for k in ("actions", "spend_saved", "flagged", "held") if k in summary
         }
-        print(f"  backtest {label:24} {took:6.2f} s   history {report.history}   {shown}",
-              flush=True)  # fmt: skip
+        print(f"  backtest {label:24} {took:6.2f} s (loading {report.loading_s:.2f} s)"
+              f"   history {report.history}   {shown}", flush=True)  # fmt: skip
 
 
 def bench(label: str, warehouse: Warehouse, args: argparse.Namespace) -> None:

@@ -39,9 +39,11 @@ CREATIVE_MINUTES = f"""
         GROUP BY creative_id, m
     ) GROUP BY creative_id, m"""
 ORDERS = """
-    SELECT toUInt32(ts), order_id, shop_id, sku, ip, user_id, device_id, unit_price, amount
+    SELECT toUInt32(ts), order_id, {columns}, amount
     FROM orders FINAL WHERE ts >= %(since)s AND ts < %(until)s {shop} {busy}
     ORDER BY ts, order_id"""
+#: The order columns a rule may read (the others are sent as '': less to convert).
+OPTIONAL = ("shop_id", "sku", "ip", "user_id", "device_id", "unit_price")
 BUSY = """AND {key} IN (
         SELECT {key} FROM orders WHERE ts >= %(since)s AND ts < %(until)s AND {key} != ''
         GROUP BY {key} HAVING count() > %(least)s)"""
@@ -93,11 +95,15 @@ async def orders(
     until: datetime,
     shop_id: str | None,
     busy: tuple[str, int] | None = None,
+    needs: frozenset[str] = frozenset(OPTIONAL),
 ) -> list[OrderRow]:
-    """Orders in [since, until) in time order; ``busy`` = (key column, n) keeps only the
+    """Orders in [since, until) in time order, with the columns in ``needs`` (the rest
+    blank; ``unit_price``: the amount); ``busy`` = (key column, n) keeps only the
     orders of keys with more than n orders in the span."""
     filters = "" if busy is None else BUSY.format(key=busy[0])
-    sql = ORDERS.format(shop=_shop(shop_id), busy=filters)
+    blank = {"unit_price": "amount"}
+    columns = ", ".join(c if c in needs else blank.get(c, "''") for c in OPTIONAL)
+    sql = ORDERS.format(columns=columns, shop=_shop(shop_id), busy=filters)
     params = {"since": since, "until": until, "shop": shop_id, "least": busy[1] if busy else 0}
     rows = await warehouse.aquery(sql, params)
     return [

@@ -39,7 +39,8 @@ class BacktestReport(BaseModel):
     until: datetime
     candidate: Side
     live: Side | None = Field(description="the live version over the same history; None: none")
-    elapsed_s: float
+    elapsed_s: float = Field(description="the whole backtest: loading and both replays")
+    loading_s: float = Field(description="of which reading the history from the warehouse")
     history: dict[str, int] = Field(description="rows replayed: minutes, orders, payments")
 
 

@@ -105,15 +105,16 @@ async def load_risk(
     if plan.kind in BURSTS:
         window = max(cast(entity_burst.Params, p).window_s for p in params)
         least = min(cast(entity_burst.Params, p).max_orders for p in params)
-        busy = (BURSTS[plan.kind], least)
-        h.orders = await loaders.orders(
-            warehouse, since - timedelta(seconds=window), until, shop, busy
-        )
+        busy, needs = (BURSTS[plan.kind], least), frozenset({BURSTS[plan.kind]})
+        start = since - timedelta(seconds=window)
+        h.orders = await loaders.orders(warehouse, start, until, shop, busy, needs)
     elif plan.kind == "price_deviation":
-        h.orders = await loaders.orders(warehouse, since, until, shop)
+        needs = frozenset({"sku", "unit_price"})
+        h.orders = await loaders.orders(warehouse, since, until, shop, needs=needs)
         h.prices = await load_prices(warehouse, since, DECAY)
     elif plan.kind == "night_surge":
-        h.orders = await loaders.orders(warehouse, since - timedelta(days=1), until, shop)
+        start, needs = since - timedelta(days=1), frozenset({"shop_id", "sku"})
+        h.orders = await loaders.orders(warehouse, start, until, shop, needs=needs)
         h.hourly = await load_hourly(warehouse, since)
     else:
         h.payments = await loaders.payments(warehouse, since, until, shop)
@@ -153,11 +154,13 @@ async def backtest(
     sides: list[report.Side] = []
     if plan.family == "budget":
         series = await loaders.minute_series(warehouse, plan.scope, since, until, plan.shop_id)
+        loaded = time.perf_counter()
         for v in _versions(plan):
             sides.append(await asyncio.to_thread(budget_side, plan, v, series, since, until))
         rows = {"minutes": sum(len(s.cumulative) - 1 for s in series.values())}
     else:
         h = await load_risk(warehouse, plan, since, until)
+        loaded = time.perf_counter()
         for v in _versions(plan):
             sides.append(await asyncio.to_thread(risk_side, plan, v, h, since))
         rows = {"orders": len(h.orders), "payments": len(h.payments), "labels": len(h.labels)}
@@ -170,6 +173,7 @@ async def backtest(
         candidate=sides[0],
         live=sides[1] if len(sides) > 1 else None,
         elapsed_s=round(time.perf_counter() - started, 3),
+        loading_s=round(loaded - started, 3),
         history=rows,
     )
 
