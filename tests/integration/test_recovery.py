@@ -16,6 +16,7 @@ import pytest
 from tests.auth import ADMIN
 from tests.conftest import start_warroom, stop_warroom
 from tests.integration.campaigns import impressions, new_campaign
+from tests.integration.test_payments import payment
 from tests.integration.test_pipeline import order
 from tests.sse import reading
 
@@ -105,3 +106,30 @@ async def test_an_ip_burst_spanning_a_kill_and_restart_is_caught(
     assert hit["rule_id"] == "risk.same_ip_burst" and hit["observed"]["orders"] == 6
     assert sorted(hit["evidence"]) == sorted(o["order_id"] for o in before + after)
     assert at < datetime.fromisoformat(verdict["event_ts"])
+
+
+async def test_a_payment_after_a_restart_is_judged_against_its_order_from_before(
+    broker: str, tmp_path: Path
+) -> None:
+    """The order came before the worker died; its payment (¥10 short) after the restart is
+    judged as a mismatch against it, not parked as a payment for an unknown order."""
+    placed = order("172.31.7.7", 0)
+    first = start_warroom(broker, tmp_path, WARROOM_CHECKPOINT_INTERVAL_S="0.5")
+    async with httpx.AsyncClient(base_url=first.url, headers=ADMIN) as client:
+        assert (await client.post("/v1/events/orders", json=[placed])).status_code == 202
+        await asyncio.sleep(4)
+    first.proc.kill()
+    first.proc.wait(10)
+
+    second = start_warroom(broker, tmp_path, app_id=first.app_id)
+    try:
+        url = f"{second.url}/v1/stream?entity=order:{placed['order_id']}&backlog=0"
+        async with reading(url, ADMIN) as feed:
+            async with httpx.AsyncClient(base_url=second.url, headers=ADMIN) as client:
+                short = payment(placed["order_id"], amount="49.90")
+                assert (await client.post("/v1/events/payments", json=[short])).status_code == 202
+            verdict = await feed.wait_for(lambda k, d: k == "verdict", timeout=30)
+    finally:
+        stop_warroom(second)
+    assert [h["rule_id"] for h in verdict["hits"]] == ["risk.payment_mismatch"]
+    assert verdict["shop_id"] == placed["shop_id"]

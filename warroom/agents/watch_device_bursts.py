@@ -19,14 +19,15 @@ from warroom.streams import topics
 from warroom.streams.bursts import BurstWatch
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import send_verdicts
-from warroom.streams.log_state import LogState
+from warroom.streams.log_state import LogState, order_entries
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
 
 _s = get_settings()
 #: Orders per device.
 device_bursts = BurstWatch("device")
 recovery = Recovery(
-    "watch_device_bursts", LogState(lambda: device_bursts.log, device_bursts.key, _s.partitions)
+    "watch_device_bursts",
+    LogState(lambda: device_bursts.log, order_entries(device_bursts.key), _s.partitions),
 )
 follow_partitions(app, topics.orders_by_device, recovery)
 

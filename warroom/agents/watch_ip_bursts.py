@@ -22,7 +22,7 @@ from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import order_verdict, send_verdicts
-from warroom.streams.log_state import LogState
+from warroom.streams.log_state import LogState, order_entries
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
 from warroom.streams.shadow import shadow_outbox
 from warroom.streams.windows import SlidingLog
@@ -30,7 +30,9 @@ from warroom.streams.windows import SlidingLog
 _s = get_settings()
 #: Orders per IP.
 ip_log = SlidingLog(horizon_s=same_ip_burst.Params().window_s, lateness_s=300)
-recovery = Recovery("watch_ip_bursts", LogState(lambda: ip_log, lambda o: o.ip, _s.partitions))
+recovery = Recovery(
+    "watch_ip_bursts", LogState(lambda: ip_log, order_entries(lambda o: o.ip), _s.partitions)
+)
 follow_partitions(app, topics.orders_by_ip, recovery)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import cast
 
+from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -28,6 +29,8 @@ from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import payment_entities, send_verdicts
 from warroom.streams.ledger import ParkingLot, Recent
 from warroom.streams.payers import payer_attempts
+from warroom.streams.payment_state import PaymentState
+from warroom.streams.recovery import Recovery, admitted, follow_partitions
 
 _s = get_settings()
 #: How long (event time) orders and payment ids are remembered, and how many at most.
@@ -107,6 +110,25 @@ def judge_parked(now: datetime) -> list[Verdict]:
     return verdicts
 
 
+def remember(item: OrderOrPayment) -> None:
+    """What judging ``item`` would change in memory, judging nothing (replays)."""
+    if item.order is not None:
+        orders.put(item.order.order_id, item.order.ts, item.order)
+        parked.release(item.order.order_id)  # judged when it came the first time
+    elif (payment := item.payment) is not None:
+        earlier = sightings.get(payment.payment_id)
+        if earlier is None or earlier.event_id != payment.event_id:
+            sightings.put(payment.payment_id, payment.ts.timestamp(), Sighting.of(payment))
+        if orders.get(payment.order_id) is None:
+            parked.park(payment)
+
+
+recovery = Recovery(
+    "watch_payments", PaymentState(orders, sightings, parked, remember, _s.partitions)
+)
+follow_partitions(app, topics.payments_by_order, recovery)
+
+
 def judge(item: OrderOrPayment, now: datetime) -> list[Verdict]:
     if item.order is not None:
         return judge_order(item.order, now)
@@ -119,11 +141,14 @@ async def _send(verdicts: list[Verdict]) -> None:
 
 @app.agent(topics.payments_by_order)
 async def watch_payments(stream: StreamT[bytes]) -> None:
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    async for batch in events:
         now = datetime.now(UTC)
-        items = (item for raw in batch for item in decode_trusted(OrderOrPayment, raw))
+        values = await admitted(recovery, batch)
+        items = (item for raw in values for item in decode_trusted(OrderOrPayment, raw))
         await _send([v for item in items for v in judge(item, now)])
         await payer_attempts.flush()
+        await recovery.checkpoint(now.timestamp())
 
 
 @app.timer(_s.flush_interval_s)

@@ -1,5 +1,5 @@
-"""A sliding log of orders per entity (IP, device, user) cut by partition of the topic
-keyed by that entity, for checkpoints and replay (``recovery.py``)."""
+"""A sliding log per entity (IP, device, user, payer) cut by partition of the topic keyed
+by that entity, for checkpoints and replay (``recovery.py``)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,25 @@ from warroom.streams.partitioning import partition_for
 from warroom.streams.windows import SlidingLog
 
 FORMAT = 1
+#: What a message adds to the log: (key, event time, item id) entries.
+Entries = Callable[[bytes], Iterable[tuple[str, float, str]]]
+
+
+def order_entries(key: Callable[[Order], str | None]) -> Entries:
+    """Entries for a topic of orders logged under ``key`` (orders without one: none)."""
+
+    def entries(raw: bytes) -> Iterable[tuple[str, float, str]]:
+        for order in decode_trusted(Order, raw):
+            if (k := key(order)) is not None:
+                yield k, order.ts.timestamp(), order.order_id
+
+    return entries
 
 
 class LogState:
-    def __init__(
-        self, log: Callable[[], SlidingLog], key: Callable[[Order], str | None], partitions: int
-    ) -> None:
+    def __init__(self, log: Callable[[], SlidingLog], entries: Entries, partitions: int) -> None:
         self.log = log  # looked up each time: tests swap the log for a fresh one
-        self.key = key
+        self.entries = entries
         self.partitions = partitions
 
     def _on(self, partition: int) -> list[str]:
@@ -39,8 +50,7 @@ class LogState:
         self.log().restore(saved)
 
     def replay(self, values: Iterable[bytes]) -> None:
-        """Log the orders again, judging none (their verdicts went out before)."""
+        """Log the messages again, judging none (their verdicts went out before)."""
         for raw in values:
-            for order in decode_trusted(Order, raw):
-                if (key := self.key(order)) is not None:
-                    self.log().add(key, order.ts.timestamp(), order.order_id)
+            for key, ts, item_id in self.entries(raw):
+                self.log().add(key, ts, item_id)
