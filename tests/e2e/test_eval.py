@@ -47,3 +47,22 @@ def test_quick_eval_runs_end_to_end_and_reports_every_figure(tmp_path: Path) -> 
     for figures in policies.values():
         assert {"spend", "wasted_spend", "gmv", "orders", "roi"} <= set(figures)
     assert policies["sankuai_1m"]["wasted_spend"] < policies["none"]["wasted_spend"]
+
+
+def test_simulate_saves_a_stream_with_its_ground_truth(tmp_path: Path) -> None:
+    from warroom.sim.files import load
+
+    path = tmp_path / "day.ndjson"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
+    args = ["simulate", "--save", str(path), "--hours", "3", "--events", "5000", "--seed", "4"]
+    done = subprocess.run(
+        [sys.executable, "-m", "warroom", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    stream = load(path)
+    assert 4000 < len(stream.events) < 6500 and stream.meta["seed"] == 4
+    assert {a["kind"] for a in stream.attacks} >= {"ip_burst", "payment_mismatch", "night_surge"}

@@ -59,11 +59,11 @@ class Options:
 
     @property
     def events(self) -> int:
-        return 15_000 if self.quick else 150_000
+        return 15_000 if self.quick else 100_000
 
     @property
     def limit_s(self) -> float:
-        return 60.0 if self.quick else 240.0
+        return 60.0 if self.quick else 360.0
 
 
 def start_of(seed_day_offset: int = -2) -> float:

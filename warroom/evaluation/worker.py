@@ -34,6 +34,8 @@ from warroom.streams.broker import embedded_broker, free_port
 STARTUP_S = 90.0
 #: Verdicts are complete once none came for this long after everything was consumed.
 QUIET_S = 3.0
+#: Events sent at most ahead of what the worker has taken in.
+AHEAD = 1500
 
 
 @dataclass
@@ -154,17 +156,22 @@ async def read_verdicts(worker: Worker, out: Outcome, stop: asyncio.Event) -> No
 
 
 class Sender:
-    """Sends a stream's events in order, about ``rate`` a second, and each payment once the
-    worker has taken in the orders sent before it. In real time a payment trails its order
-    by seconds and the unknown-order rule waits 300 s of wall clock; a replayed stream's
-    event times are hours old, so a payment that overtook its order inside the worker
-    would be judged unknown at once. Records when each order's events went out."""
+    """Sends a stream's events in order, at most ``rate`` a second and at most ``AHEAD``
+    events ahead of what the worker has taken in (so latencies measure the worker, not a
+    backlog), and each payment once the worker has routed the orders sent before it.
+
+    In real time a payment trails its order by seconds and the unknown-order rule waits
+    300 s of wall clock; a replayed stream's event times are hours old, so a payment that
+    overtook its order inside the worker would be judged unknown at once. The ingest agent
+    counts a batch before routing it and routes one batch after another: once it counted an
+    order sent later (or a second passed), the earlier orders are routed."""
 
     def __init__(self, worker: Worker, rate: float, out: Outcome) -> None:
         self.worker, self.rate, self.out = worker, rate, out
         self.sink = KafkaSink(worker.bootstrap, topic_prefix=worker.app_id)
         self.held: deque[tuple[int, list[Event]]] = deque()
-        self.orders_sent = self.orders_in = 0
+        self.sent = self.taken = self.orders_sent = self.orders_in = 0
+        self.ready_since: float | None = None
         self.client = httpx.AsyncClient(headers={"authorization": f"Bearer {worker.token}"})
 
     async def run(self, stream: Stream, deadline: float, chunk: int = 500) -> None:
@@ -172,6 +179,9 @@ class Sender:
         start = time.monotonic()
         try:
             for i in range(0, len(stream.events), chunk):
+                while self.sent - self.taken > AHEAD and time.monotonic() < deadline:
+                    await self._poll()
+                    await asyncio.sleep(0.05)
                 await self._send(stream.events[i : i + chunk])
                 await asyncio.sleep(max(0.0, start + (i + chunk) / self.rate - time.monotonic()))
             while self.held and time.monotonic() < deadline:
@@ -180,6 +190,12 @@ class Sender:
         finally:
             await self.sink.stop()
             await self.client.aclose()
+
+    async def _poll(self) -> None:
+        with contextlib.suppress(httpx.HTTPError):
+            found = await counters(self.client, self.worker)
+            self.taken = sum(n for name, n in found.items() if _ingested(name))
+            self.orders_in = found.get("events.orders.valid", 0)
 
     async def _send(self, part: list[tuple[str, Event]]) -> None:
         now = time.time()
@@ -190,19 +206,28 @@ class Sender:
             self.orders_sent += kind == "orders"
             if kind in ("orders", "refunds"):
                 self.out.sent[event["order_id"]].append(now)
+        self.sent += len(part)
         if payments := [e for k, e in part if k == "payments"]:
             self.held.append((self.orders_sent, payments))
+            self.sent -= len(payments)
         await self._release()
 
+    def _routed(self, needed: int) -> bool:
+        if self.orders_in > needed:
+            return True
+        if self.orders_in < needed:
+            self.ready_since = None
+            return False
+        self.ready_since = self.ready_since or time.monotonic()
+        return time.monotonic() - self.ready_since >= 1.0
+
     async def _release(self) -> None:
-        if self.held and self.orders_in < self.held[0][0]:
-            with contextlib.suppress(httpx.HTTPError):
-                self.orders_in = (await counters(self.client, self.worker)).get(
-                    "events.orders.valid", 0
-                )
-        while self.held and self.held[0][0] <= self.orders_in:
-            payments = self.held.popleft()[1]
+        if self.held and not self._routed(self.held[0][0]):
+            await self._poll()
+        while self.held and self._routed(self.held[0][0]):
+            payments, self.ready_since = self.held.popleft()[1], None
             await self.sink.send("payments", payments)
+            self.sent += len(payments)
             now = time.time()
             for event in payments:
                 self.out.sent[event["order_id"]].append(now)

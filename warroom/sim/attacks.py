@@ -134,11 +134,17 @@ def price_deviation(scene: Scene, attack: Attack, at: float) -> list[Timed]:
 
 
 def night_surge(scene: Scene, attack: Attack, at: float) -> list[Timed]:
-    """60-100 orders of one SKU in 15 minutes of the night (brushing, 刷单)."""
+    """Orders of one SKU in 15 minutes of the night (brushing, 刷单): 60-100, or 8-12 times
+    what the shop sold in the 35 minutes before, if more (well above 6× the baseline)."""
     camp = scene.rng.choice(scene.sellers)
     attack.entities += [f"shop:{camp.shop_id}", f"sku:{camp.product.sku}"]
+    since = iso(at - 35 * 60)
+    usual = sum(
+        o["ts"] >= since for c in scene.sellers if c.shop_id == camp.shop_id
+        for o in scene.orders_of(c.product.sku)
+    )  # fmt: skip
     out: list[Timed] = []
-    for _ in range(scene.rng.randint(60, 100)):
+    for _ in range(max(scene.rng.randint(60, 100), int(usual * scene.rng.uniform(8, 12)))):
         ts, viewer = at + scene.rng.uniform(0, 900), _stranger(scene)
         out += _buy(scene, attack, ts, camp, viewer, random_ip(scene.rng), camp.product.price)
     return out
