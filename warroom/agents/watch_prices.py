@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import cast
 
+from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -17,12 +19,16 @@ from warroom.store.warehouse.startup import Startup
 from warroom.streams import stats, topics
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import send_verdicts
+from warroom.streams.price_state import PriceState
 from warroom.streams.prices import DECAY, SkuPrices
+from warroom.streams.recovery import Recovery, admitted, follow_partitions
 
 _s = get_settings()
 #: Average unit price per SKU; in memory, seeded from the warehouse at start.
 sku_prices = SkuPrices()
 history = Startup("SKU price")
+recovery = Recovery("watch_prices", PriceState(lambda: sku_prices, _s.partitions))
+follow_partitions(app, topics.orders_by_sku, recovery)
 
 
 @app.task
@@ -37,11 +43,14 @@ async def load_price_history() -> None:
 @app.agent(topics.orders_by_sku)
 async def watch_prices(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    async for batch in events:
         await history.wait()  # the first batch waits for the history being loaded
         now = datetime.now(UTC)
-        orders = (o for raw in batch for o in decode_trusted(Order, raw))
+        values = await admitted(recovery, batch)
+        orders = (o for raw in values for o in decode_trusted(Order, raw))
         await send_verdicts([v for o in orders if (v := sku_prices.judge(o, now))])
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             sku_prices.expire()
             last_expiry = time.monotonic()
+        await recovery.checkpoint(now.timestamp())

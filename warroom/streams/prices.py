@@ -8,7 +8,7 @@ the stream alone (and the rule waits for ``min_samples``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import cast
 
@@ -57,6 +57,7 @@ class SkuPrices:
         self.seed = seed
         self._means: dict[str, RunningMean] = {}
         self._seen = Recent[bool](SEEN_HORIZON_S, max_orders)
+        self._restored: set[str] = set()  # from a checkpoint: history already merged
 
     def history(self, sku: str) -> RunningMean:
         mean = self._means.get(sku)
@@ -71,7 +72,7 @@ class SkuPrices:
         (the history came late) keeps its samples, merged with its history's."""
         self.seed = seed
         for sku, mean in list(self._means.items()):
-            if (known := seed(sku)) is not None:
+            if sku not in self._restored and (known := seed(sku)) is not None:
                 self._means[sku] = merged(known, mean)
 
     def judge(self, order: Order, now: datetime) -> Verdict | None:
@@ -89,6 +90,33 @@ class SkuPrices:
             self._means[order.sku] = history.add(float(order.unit_price))
         self._seen.put(order.order_id, order.ts.timestamp(), True, now=now.timestamp())
         return None if rule is None else order_verdict(order, [(hit, rule)] if hit else [], now)
+
+    def learn(self, order: Order, now: float | None = None) -> None:
+        """Learn ``order``'s price as ``judge`` would, judging nothing (replays)."""
+        rule = live_rule(price_deviation.RULE_ID)
+        history = self.history(order.sku)
+        if rule is not None:
+            params = cast(price_deviation.Params, rule.params)
+            if price_deviation.price_deviation(order.sku, order.unit_price, history, params):
+                return
+        if self._seen.get(order.order_id) is None:
+            self._means[order.sku] = history.add(float(order.unit_price))
+        self._seen.put(order.order_id, order.ts.timestamp(), True, now=now)
+
+    def skus(self) -> list[str]:
+        return list(self._means)
+
+    def export(self, skus: Iterable[str]) -> dict[str, RunningMean]:
+        return {sku: self._means[sku] for sku in skus if sku in self._means}
+
+    def restore(self, saved: dict[str, RunningMean]) -> None:
+        """Put back checkpointed averages (their history is in them: not merged again)."""
+        self._means.update(saved)
+        self._restored.update(saved)
+
+    def forget(self, skus: Iterable[str]) -> None:
+        for sku in skus:
+            self._means.pop(sku, None)
 
     def expire(self) -> None:
         self._seen.expire()
