@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import cast
 
+from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -24,6 +25,8 @@ from warroom.streams.entities import entities
 from warroom.streams.judging import Hits, live_rule, order_verdict, send_verdicts
 from warroom.streams.ledger import Recent
 from warroom.streams.night import NightTally, Scope
+from warroom.streams.recovery import Recovery, admitted, follow_partitions
+from warroom.streams.shop_state import ShopState
 
 _s = get_settings()
 #: A shop the worker has not heard of is judged in the platform's default zone.
@@ -40,11 +43,26 @@ def shop_zone(shop_id: str) -> str:
     return str((shop or {}).get("time_zone") or DEFAULT_TZ)
 
 
+def count(order: Order, now: float | None) -> None:
+    ts = order.ts.timestamp()
+    tally.add("shop", order.shop_id, ts, now=now)
+    tally.add("sku", order.sku, ts, now=now, shop=order.shop_id)
+
+
+def recount(raw: bytes) -> None:
+    """Count a message's orders again, judging none (replays)."""
+    for order in decode_trusted(Order, raw):
+        count(order, None)
+
+
+recovery = Recovery("watch_night_surges", ShopState(lambda: tally, recount, _s.partitions))
+follow_partitions(app, topics.orders_by_shop, recovery)
+
+
 def judge(order: Order, now: datetime) -> Verdict | None:
     ts = order.ts.timestamp()
     if counted.get(order.order_id) is None:
-        tally.add("shop", order.shop_id, ts, now=now.timestamp())
-        tally.add("sku", order.sku, ts, now=now.timestamp())
+        count(order, now.timestamp())
         counted.put(order.order_id, ts, True, now=now.timestamp())
     rule = live_rule(night_surge.RULE_ID)
     params = None if rule is None else cast(night_surge.Params, rule.params)
@@ -72,12 +90,15 @@ async def load_night_history() -> None:
 @app.agent(topics.orders_by_shop)
 async def watch_night_surges(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    async for batch in events:
         await history.wait()  # the first batch waits for the baselines being loaded
         now = datetime.now(UTC)
-        orders = (o for raw in batch for o in decode_trusted(Order, raw))
+        values = await admitted(recovery, batch)
+        orders = (o for raw in values for o in decode_trusted(Order, raw))
         await send_verdicts([v for o in orders if (v := judge(o, now))])
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             tally.expire()
             counted.expire()
             last_expiry = time.monotonic()
+        await recovery.checkpoint(now.timestamp())

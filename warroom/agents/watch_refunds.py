@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from typing import cast
 
+from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -23,13 +24,25 @@ from warroom.streams.allow_list import allow_list
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import Hits, live_rule, send_verdicts
 from warroom.streams.ledger import Recent
+from warroom.streams.recovery import Recovery, admitted, follow_partitions
 from warroom.streams.refunds import SCOPES, RefundTally
+from warroom.streams.shop_state import ShopState
 
 _s = get_settings()
 tally = RefundTally()
 #: Sales counted lately: a redelivered order or refund is counted once.
 counted = Recent[bool](horizon_s=2 * 86_400, max_items=2_000_000)
 history = Startup("refund rate")
+
+
+def recount(raw: bytes) -> None:
+    """Count a message's sales again, judging none (replays)."""
+    for sale in decode_trusted(ShopSale, raw):
+        tally.add(sale)
+
+
+recovery = Recovery("watch_refunds", ShopState(lambda: tally, recount, _s.partitions))
+follow_partitions(app, topics.shop_sales, recovery)
 
 
 @app.task
@@ -62,12 +75,15 @@ def judge(sale: ShopSale, now: datetime) -> Verdict | None:
 @app.agent(topics.shop_sales)
 async def watch_refunds(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    async for batch in events:
         await history.wait()
         now = datetime.now(UTC)
-        sales = (s for raw in batch for s in decode_trusted(ShopSale, raw))
+        values = await admitted(recovery, batch)
+        sales = (s for raw in values for s in decode_trusted(ShopSale, raw))
         await send_verdicts([v for s in sales if (v := judge(s, now))])
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             tally.expire()
             counted.expire()
             last_expiry = time.monotonic()
+        await recovery.checkpoint(now.timestamp())

@@ -11,10 +11,10 @@ baseline, that one is used.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from itertools import repeat
-from typing import Literal
+from typing import Any, Literal
 
 from warroom.rules.risk.night_surge import Params, SlotCounts, local_slot, slot_opened
 from warroom.streams.windows import advanced
@@ -38,8 +38,12 @@ class NightTally:
         self.since: float | None = None  # the first event time seen: spans before are unknown
         self.watermark = 0.0
         self._minutes: dict[tuple[Scope, str], dict[int, int]] = defaultdict(dict)
+        self._shop_of: dict[tuple[Scope, str], str] = {}  # whose partition a key is on
 
-    def add(self, scope: Scope, key: str, ts: float, *, now: float | None = None) -> None:
+    def add(
+        self, scope: Scope, key: str, ts: float, *, now: float | None = None, shop: str = ""
+    ) -> None:
+        self._shop_of[(scope, key)] = shop or key
         minute = int(ts // 60)
         counts = self._minutes[(scope, key)]
         counts[minute] = counts.get(minute, 0) + 1
@@ -74,6 +78,30 @@ class NightTally:
                 return float(self.count(scope, key, start, start + span_s))
         return None
 
+    def owned(self, shops: Callable[[str], bool]) -> list[tuple[Scope, str]]:
+        """The keys counted for the shops ``shops`` accepts (a partition's keys)."""
+        return [ident for ident, shop in self._shop_of.items() if shops(shop)]
+
+    def export(self, idents: Iterable[tuple[Scope, str]]) -> dict[str, Any]:
+        keys = [i for i in idents if i in self._minutes]
+        return {
+            "minutes": {i: (self._minutes[i], self._shop_of[i]) for i in keys},
+            "since": self.since,
+            "watermark": self.watermark,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        for ident, (minutes, shop) in saved["minutes"].items():
+            self._minutes[ident], self._shop_of[ident] = minutes, shop
+        if saved["since"] is not None and (self.since is None or saved["since"] < self.since):
+            self.since = saved["since"]
+        self.watermark = max(self.watermark, saved["watermark"])
+
+    def forget(self, idents: Iterable[tuple[Scope, str]]) -> None:
+        for ident in idents:
+            self._minutes.pop(ident, None)
+            self._shop_of.pop(ident, None)
+
     def expire(self) -> None:
         oldest = int(self.watermark // 60) - KEEP_MINUTES
         for key in list(self._minutes):
@@ -82,3 +110,4 @@ class NightTally:
                 del counts[minute]
             if not counts:
                 del self._minutes[key]
+                self._shop_of.pop(key, None)

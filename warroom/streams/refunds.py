@@ -10,7 +10,8 @@ refunds jump stands out against the rest from the first day.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 from warroom.rules.risk.refund_spike import Params, RefundCounts
 from warroom.schemas.internal import ShopSale
@@ -33,6 +34,7 @@ class RefundTally:
         self._totals: dict[Scope, list[int]] = {scope: [0, 0] for scope in SCOPES}
         self.history: dict[tuple[str, str], float] = {}  # (scope, key) -> refunds per order
         self.watermark = 0.0
+        self._shop_of: dict[tuple[Scope, str], str] = {}  # whose partition a key is on
 
     def add(self, sale: ShopSale, now: float | None = None) -> None:
         """Count one order or refund for its shop and its SKU."""
@@ -42,6 +44,7 @@ class RefundTally:
             bucket[col] += 1
             self._all[(scope, key)][col] += 1
             self._totals[scope][col] += 1
+            self._shop_of[(scope, key)] = sale.shop_id
         self.watermark = advanced(self.watermark, sale.ts, now)
 
     def counts(self, scope: Scope, key: str, ts: float, params: Params) -> RefundCounts:
@@ -66,6 +69,33 @@ class RefundTally:
         if others_orders < params.min_orders:
             return None
         return (total[1] - mine[1]) / others_orders
+
+    def owned(self, shops: Callable[[str], bool]) -> list[tuple[Scope, str]]:
+        """The keys counted for the shops ``shops`` accepts (a partition's keys)."""
+        return [ident for ident, shop in self._shop_of.items() if shops(shop)]
+
+    def export(self, idents: Iterable[tuple[Scope, str]]) -> dict[str, Any]:
+        keys = [i for i in idents if i in self._shop_of]
+        return {
+            "keys": {i: (self._hours.get(i, {}), self._all[i], self._shop_of[i]) for i in keys},
+            "watermark": self.watermark,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        self.forget(saved["keys"])
+        for ident, (hours, counted, shop) in saved["keys"].items():
+            self._hours[ident], self._all[ident], self._shop_of[ident] = hours, counted, shop
+            self._totals[ident[0]][0] += counted[0]
+            self._totals[ident[0]][1] += counted[1]
+        self.watermark = max(self.watermark, saved["watermark"])
+
+    def forget(self, idents: Iterable[tuple[Scope, str]]) -> None:
+        for ident in list(idents):
+            counted = self._all.pop(ident, [0, 0])
+            self._totals[ident[0]][0] -= counted[0]
+            self._totals[ident[0]][1] -= counted[1]
+            self._hours.pop(ident, None)
+            self._shop_of.pop(ident, None)
 
     def expire(self) -> int:
         """Forget hours older than ``KEEP_HOURS`` behind the watermark; returns keys dropped."""

@@ -8,13 +8,17 @@ from decimal import Decimal
 from tests.unit.streams.test_risk_state import order
 from warroom.rules.risk.duplicate_payment import Sighting
 from warroom.schemas.events import Payment
-from warroom.schemas.internal import OrderOrPayment, OrderSeen
+from warroom.rules.risk.refund_spike import Params
+from warroom.schemas.internal import OrderOrPayment, OrderSeen, ShopSale
 from warroom.streams.codecs import encode_envelopes
 from warroom.streams.ledger import ParkingLot, Recent
+from warroom.streams.night import NightTally
 from warroom.streams.partitioning import partition_for
 from warroom.streams.payment_state import PaymentState
 from warroom.streams.price_state import PriceState
 from warroom.streams.prices import SkuPrices
+from warroom.streams.refunds import RefundTally
+from warroom.streams.shop_state import ShopState, ShopTally
 
 PARTITIONS = 4
 T0 = 1_790_000_000.0  # 2026-09
@@ -79,3 +83,38 @@ def test_payment_memory_moves_with_its_orders_partition_and_replays() -> None:
     second.remember = replayed.append
     second.replay(encode_envelopes([OrderOrPayment(payment=payment("o1", 1))]))
     assert [r.payment.payment_id for r in replayed if r.payment] == ["p1"]
+
+
+def test_night_counts_and_refund_tallies_move_with_their_shops_partition() -> None:
+    night, refunds = NightTally(), RefundTally()
+    shops = [f"s{n}" for n in range(8)]
+    for shop in shops:
+        night.add("shop", shop, T0)
+        night.add("sku", f"{shop}-k", T0, shop=shop)
+        for n in range(3):
+            kind = "refund" if n == 0 else "order"
+            refunds.add(
+                ShopSale(
+                    kind=kind,
+                    id=f"{shop}{n}",
+                    order_id=f"{shop}o{n}",
+                    shop_id=shop,
+                    sku=f"{shop}-k",
+                    ts=T0,
+                )
+            )
+    p = partition_for("s3", PARTITIONS)
+    mine = [s for s in shops if partition_for(s, PARTITIONS) == p]
+    new_night, new_refunds = NightTally(), RefundTally()
+
+    def moved(tally: ShopTally, into: ShopTally) -> None:
+        out = ShopState(lambda: tally, lambda raw: None, PARTITIONS)
+        ShopState(lambda: into, lambda raw: None, PARTITIONS).load(p, out.dump(p))
+
+    moved(night, new_night)
+    moved(refunds, new_refunds)
+
+    assert all(new_night.count("sku", f"{s}-k", T0, T0) == 1 for s in mine)
+    assert all(new_night.count("shop", s, T0, T0) == 0 for s in shops if s not in mine)
+    counts = new_refunds.counts("shop", "s3", T0, Params())
+    assert (counts.paid_orders, counts.refunds) == (2, 1)
