@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from tests.unit.streams.test_risk_state import order
 from warroom.rules.risk.duplicate_payment import Sighting
-from warroom.schemas.events import Payment
 from warroom.rules.risk.refund_spike import Params
+from warroom.schemas.events import Payment
 from warroom.schemas.internal import OrderOrPayment, OrderSeen, ShopSale
 from warroom.streams.codecs import encode_envelopes
 from warroom.streams.ledger import ParkingLot, Recent
