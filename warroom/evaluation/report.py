@@ -59,9 +59,11 @@ def risk_tables(risk: dict[str, Any]) -> str:
             for name, a in risk["attacks"].items()
         ],
     )  # fmt: skip
+    why = ", ".join(f"{rule} {n}" for rule, n in overall.get("false_holds_by_rule", {}).items())
     holds = (
         f"False holds: {overall['false_holds']} of {risk['normal_orders']:,} normal orders "
-        f"({_cell(overall['false_holds_per_10k'])} per 10,000)."
+        f"({_cell(overall['false_holds_per_10k'])} per 10,000)"
+        + (f"; by rule: {why}." if why else ".")
     )
     return f"{rules}\n\n{kinds}\n\n{holds}"
 

@@ -12,7 +12,7 @@ milliseconds from sending that verdict's event to reading the verdict.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,7 +45,7 @@ class Flags:
     orders: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     entities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     seen: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
-    held: set[str] = field(default_factory=set)
+    held: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # → rules
 
 
 def epoch(iso: str) -> float:
@@ -57,7 +57,7 @@ def flags_of(seen: Iterable[Seen], known_orders: set[str]) -> Flags:
     for item in sorted(seen, key=lambda s: s.received):
         v = item.verdict
         if v.get("mode") == "enforce" and v.get("outcome") in HOLDS:
-            flags.held.add(v["order_id"])
+            flags.held[v["order_id"]].update(h["rule_id"] for h in v.get("hits", []))
         for hit in v.get("hits", []):
             rule = hit["rule_id"]
             named = [v["order_id"], *(e for e in hit.get("evidence", []) if e in known_orders)]
@@ -173,7 +173,9 @@ def score(
     flags = flags_of(seen, orders | attack_orders)
     flagged = flagged_by(flags, None)
     normal = orders - attack_orders
-    false_holds = len(flags.held & normal)
+    false = {o: rules for o, rules in flags.held.items() if o in normal}
+    by_rule = Counter(rule for rules in false.values() for rule in rules)
+    false_holds = len(false)
     return {
         "verdicts": len(seen),
         "orders": len(orders),
@@ -185,6 +187,7 @@ def score(
             "recall": ratio(len(flagged & attack_orders), len(attack_orders)),
             "false_holds": false_holds,
             "false_holds_per_10k": round(1e4 * false_holds / len(normal), 2) if normal else None,
+            "false_holds_by_rule": dict(by_rule.most_common()),
         },
         "rules": rule_rows(flags, attacks),
         "attacks": kind_rows(flags, attacks, sent),

@@ -58,6 +58,7 @@ def test_a_hold_on_a_normal_order_is_a_false_hold_per_10k() -> None:
 
     assert result["normal_orders"] == 98
     assert result["overall"]["false_holds"] == 1  # a review is not a hold
+    assert result["overall"]["false_holds_by_rule"] == {"risk.same_ip_burst": 1}
     assert result["overall"]["false_holds_per_10k"] == round(1e4 / 98, 2)
     assert result["overall"]["precision"] == 0.0
     assert result["rules"]["risk.same_ip_burst"]["precision"] == 0.0
