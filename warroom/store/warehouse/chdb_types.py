@@ -1,12 +1,10 @@
-"""ClickHouse column types as Arrow types (chdb inserts) and as Python converters
-(chdb's JSONCompact results), for the types warroom's tables use."""
+"""ClickHouse column types as Arrow types (chdb inserts), and chdb's Arrow results as the
+Python values the server backend gives, for the types warroom's tables use."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -55,44 +53,32 @@ def arrow_type(type_name: str) -> pa.DataType:
     raise WarehouseError(f"no Arrow mapping for the ClickHouse type {type_name}")
 
 
-def _datetime(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+_ENUM_VALUE = re.compile(r"'((?:[^'\\]|\\.)*)' = (-?\d+)")
 
 
-def _nullable(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda v: None if v is None else inner(v)
+def needs_types(schema: pa.Schema) -> bool:
+    """Whether Arrow alone cannot tell the Python values: chdb sends DateTime as uint32
+    and Enum as its integer code."""
+    return any(pa.types.is_integer(field.type) for field in schema)
 
 
-def _array(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda v: [inner(x) for x in v]
+def python_values(column: pa.ChunkedArray, type_name: str | None = None) -> list[Any]:
+    """A result column (chdb's Arrow output) as Python values, as the server backend gives
+    them: times aware in UTC, decimals as ``Decimal``, enums and strings as ``str``.
+    ``type_name`` is the column's ClickHouse type (needed for DateTime and Enum).
 
-
-def same(value: Any) -> Any:
-    """A value JSONCompact already gives as Python's (strings, small ints, floats)."""
-    return value
-
-
-@cache
-def converter(type_name: str) -> Callable[[Any], Any]:
-    """How to turn a JSONCompact value of ClickHouse type ``type_name`` into Python.
-
-    >>> converter("Nullable(DateTime('UTC'))")("2024-01-01 08:00:00")
-    datetime.datetime(2024, 1, 1, 8, 0, tzinfo=datetime.timezone.utc)
-    >>> converter("Array(UInt64)")(["1", "2"])
-    [1, 2]
+    >>> python_values(pa.chunked_array([[1, 2]], pa.int8()), "Enum8('u' = 1, 'f' = 2)")
+    ['u', 'f']
     """
-    if (inner := _inner(type_name, "Nullable")) is not None:
-        return _nullable(converter(inner))
-    if (inner := _inner(type_name, "LowCardinality")) is not None:
-        return converter(inner)
-    if (inner := _inner(type_name, "Array")) is not None:
-        return _array(converter(inner))
-    if type_name.startswith("DateTime"):
-        return _datetime
-    if type_name == "Date":
-        return date.fromisoformat
-    if type_name.startswith("Decimal"):
-        return Decimal
-    if type_name in ("UInt64", "Int64", "UInt128", "Int128"):
-        return int
-    return same
+    values: list[Any] = column.to_pylist()
+    inner = type_name or ""
+    if (unwrapped := _inner(inner, "Nullable")) is not None:
+        inner = unwrapped
+    if inner.startswith("DateTime") and pa.types.is_integer(column.type):
+        return [None if v is None else datetime.fromtimestamp(v, UTC) for v in values]
+    if inner.startswith("Enum") and pa.types.is_integer(column.type):
+        names = {int(code): name for name, code in _ENUM_VALUE.findall(inner)}
+        return [None if v is None else names.get(v, str(v)) for v in values]
+    if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+        return [None if v is None else v.decode() for v in values]
+    return values
