@@ -2,10 +2,11 @@
 the same user orders the clicked product within ``window_s`` after it (last click wins),
 a negative one when the window passes without an order.
 
-Event time decides: the watermark is the latest event time seen (never past the wall
-clock), and a click resolves negative once the watermark is ``window_s + lateness_s``
-past it. An order that arrives before its click (two topics, no order between them) is
-remembered for the window, so the click finds it.
+Event time decides, and the orders' event time at that: the watermark is the latest
+order time seen (never past the wall clock), and a click resolves negative once the
+watermark is ``window_s + lateness_s`` past it, so a click is never written off because
+the clicks ran ahead of the orders (two topics, read independently). An order that
+arrives before its click is remembered for the window, so the click finds it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ class Attribution:
     def click(self, c: Pending, now: float) -> Pending | None:
         """Hold ``c`` until its outcome; returns it at once when an order already answered
         it (a positive). A click seen before (redelivery) is ignored."""
-        self._advance(c.ts, now)
         if c.click_id in self._done or c.click_id in self._pending.get(c.user, {}):
             return None
         for product, ts in self._orders.get(c.user, ()):

@@ -62,3 +62,12 @@ def test_the_watermark_never_passes_the_wall_clock() -> None:
     a.order("u2", "p1", 9_999_999.0, now=1000.0)  # a clock far ahead
     assert a.watermark == 1000.0
     assert [p.click_id for p in a.expire()] == ["c1"]  # 100 + 600 < 1000
+
+
+def test_clicks_running_ahead_of_the_orders_are_not_written_off() -> None:
+    a = Attribution(window_s=600, lateness_s=60)
+    a.click(pending("c1", "u1", 100.0), NOW)
+    a.click(pending("c2", "u2", 5000.0), NOW)  # the click stream is far ahead
+    assert a.expire() == []  # no order has come yet: c1 may still convert
+    won = a.order("u1", "p1", 300.0, NOW)
+    assert won is not None and won.click_id == "c1"

@@ -54,7 +54,7 @@ def test_rollback_restores_the_former_champion_with_its_figures() -> None:
     contest = Contest(
         "match", Entry("const", Constant()), Entry("match@1", MatchModel()), PromotionRule()
     )
-    run(contest, 5000)
+    assert run(contest, 8000) == ["promote:match@1"]
     switch = contest.rollback("asked by ops")
     assert switch is not None and switch.action == "rollback"
     assert (switch.champion, switch.previous) == ("const", "match@1")
