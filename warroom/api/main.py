@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 
 from warroom import __version__
-from warroom.api.problems import stale_version
+from warroom.api.problems import stale_version, unstorable
 from warroom.api.routes import (
     allow_list,
     audit,
@@ -19,6 +20,7 @@ from warroom.api.routes import (
     creators,
     decisions,
     events,
+    flash_sales,
     health,
     keys,
     match,
@@ -26,6 +28,7 @@ from warroom.api.routes import (
     metrics,
     models,
     products,
+    radar,
     reports,
     reviews,
     rules,
@@ -83,6 +86,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
     api = FastAPI(title="warroom", version=__version__, lifespan=lifespan)
     api.add_exception_handler(WarroomError, warroom_error)
     api.add_exception_handler(StaleVersion, stale_version)
+    api.add_exception_handler(DataError, unstorable)
     entities = (shops, products, creators, campaigns, creatives, audit)
     for module in (
         events,
@@ -95,6 +99,8 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
         allow_list,
         reviews,
         reports,
+        flash_sales,
+        radar,
         match,
         models,
         keys,

@@ -13,3 +13,11 @@ async def stale_version(request: Request, exc: Exception) -> JSONResponse:
     current = exc.current_version if isinstance(exc, StaleVersion) else None
     body = {"detail": str(exc), "field": None, "current_version": current}
     return JSONResponse(body, status_code=409)
+
+
+async def unstorable(request: Request, exc: Exception) -> JSONResponse:
+    """422 for a value the SQL store cannot hold, whichever route it came through (on
+    PostgreSQL: a NUL character in text, in a path, a query or a body), never a 500."""
+    nul = "NUL" in str(exc) or "\\u0000" in str(exc)
+    why = "text may not contain NUL (\\u0000) characters" if nul else "a value cannot be stored"
+    return JSONResponse({"detail": why, "field": None}, status_code=422)

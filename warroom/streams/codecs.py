@@ -74,16 +74,45 @@ def raw_of(item: Any) -> bytes:
 UNEXPECTED = (ValueError, ArithmeticError, TypeError)
 
 
+#: NUL as JSON writes it: no store takes it in text (PostgreSQL refuses it, in JSON too).
+NUL = b"\\u0000"
+
+
+def has_nul(item: Any) -> bool:
+    """Whether a NUL character is in any key or string of ``item`` (however deep).
+
+    >>> has_nul({"a": [1, {"b": "x\\x00"}]}), has_nul({"a": "\\\\u0000"})
+    (True, False)
+    """
+    stack = [item]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def validate_items(
-    kind: str, items: Iterable[tuple[int, Any]]
+    kind: str, items: Iterable[tuple[int, Any]], screen_nul: bool = True
 ) -> tuple[list[Event], list[Rejected]]:
-    """Validate (index, item) pairs as events of ``kind``; keep the good, explain the bad."""
+    """Validate (index, item) pairs as events of ``kind``; keep the good, explain the bad.
+    ``screen_nul``: refuse items with a NUL character anywhere (skip it when the message
+    they came in holds none)."""
     model = EVENT_TYPES[kind]
     good: list[Event] = []
     bad: list[Rejected] = []
     for index, item in items:
         if not isinstance(item, dict):
             bad.append(Rejected(index, None, "expected a JSON object", raw_of(item)))
+            continue
+        if screen_nul and NUL in (raw := raw_of(item)) and has_nul(item):
+            bad.append(Rejected(index, None, "text may not contain NUL (\\u0000) characters", raw))
             continue
         try:
             good.append(model.model_validate(item))
@@ -102,12 +131,12 @@ def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
 
 def decode_events(kind: str, raw: bytes) -> tuple[list[Event], list[Rejected]]:
     """Decode and validate one message; the common all-valid case stays inside pydantic-core."""
-    if raw[:1] == b"[":
+    if raw[:1] == b"[" and NUL not in raw:
         try:
             return list(_list_adapter(EVENT_TYPES[kind]).validate_json(raw)), []
         except (ValidationError, *UNEXPECTED):
             pass  # item by item, to say which and why
-    return validate_items(kind, enumerate(decode_envelope(raw)))
+    return validate_items(kind, enumerate(decode_envelope(raw)), screen_nul=NUL in raw)
 
 
 def decode_trusted(model: type[M], raw: bytes) -> list[M]:
