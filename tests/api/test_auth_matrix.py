@@ -267,6 +267,10 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
     ("DELETE", "/v1/allow-list/{entry_id}", "/v1/allow-list/al_none", none, {"admin", "risk"}),
     ("GET", "/v1/kill-switch", "/v1/kill-switch", none, READ),
     ("PUT", "/v1/kill-switch", "/v1/kill-switch", lambda r: {"on": False}, {"admin"}),
+    ("GET", "/v1/flash-sales", "/v1/flash-sales", none, READ),
+    ("GET", "/v1/flash-sales/{sku}", "/v1/flash-sales/SKU-1", none, READ),
+    ("GET", "/v1/radar", "/v1/radar", none, READ),
+    ("GET", "/v1/radar/{product_id}", "/v1/radar/SKU-1", none, READ),
     ("GET", "/v1/match", "/v1/match?creator=cr-1&product=SKU-1", none, READ),
     (
         "POST",

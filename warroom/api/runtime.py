@@ -7,13 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from warroom.schemas.flash import StockSnapshot
 from warroom.schemas.internal import CampaignLive, CreativeLive
+from warroom.schemas.radar import RadarRow
 from warroom.settings import Settings
 from warroom.store.db import Store, migrate
 from warroom.store.keys import register_token
 from warroom.store.rulebook import ensure_builtin, ensure_playbook
 from warroom.streams import model_topics, topics
 from warroom.streams.feed import FeedHub
+from warroom.streams.latest_view import LatestView, radar_view, stock_view
 from warroom.streams.live import LiveView, campaign_view, creative_view
 from warroom.streams.model_view import ModelView
 from warroom.streams.producer import IngestProducer
@@ -34,6 +37,8 @@ class Runtime:
     creative_live: LiveView[CreativeLive] = field(default_factory=creative_view)
     shadow: ShadowTally = field(default_factory=ShadowTally)
     models: ModelView = field(default_factory=ModelView)
+    stock: LatestView[StockSnapshot] = field(default_factory=stock_view)
+    radar: LatestView[RadarRow] = field(default_factory=radar_view)
 
 
 def open_store(settings: Settings) -> Store:
@@ -81,6 +86,13 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
             [model_topics.models.get_topic_name()],
             rt.models.publish_envelope,
             backlog=2000,
+        ),
+        # flash-sale countdowns and radar rows: the latest of each SKU and product
+        TopicTail(
+            bootstrap, [topics.stock_live.get_topic_name()], rt.stock.publish_envelope, backlog=None
+        ),
+        TopicTail(
+            bootstrap, [topics.radar_live.get_topic_name()], rt.radar.publish_envelope, backlog=None
         ),
         # from the end: the shadow tally counts what this process saw since it started
         TopicTail(bootstrap, [topics.shadow.get_topic_name()], rt.shadow.add_envelope, backlog=0),

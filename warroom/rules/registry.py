@@ -16,6 +16,8 @@ from warroom.errors import InvalidEntity
 from warroom.models.trust import TrustParams
 from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
+from warroom.rules.flash import stock_guard
+from warroom.rules.radar import hot_product
 from warroom.rules.risk import (
     duplicate_payment,
     entity_burst,
@@ -140,6 +142,18 @@ KINDS: dict[str, RuleKind] = {
     "creator_trust": RuleKind(
         "risk", "creator", TrustParams, "Creator trust score: component weights and targets"
     ),
+    "stock_guard": RuleKind(
+        "budget",
+        "sku",
+        stock_guard.Params,
+        "Flash sale: alert, then pause a SKU's campaigns before its stock runs out",
+    ),
+    "hot_product": RuleKind(
+        "budget",
+        "product",
+        hot_product.Params,
+        "Hot-product radar: tag a product and issue a coupon when searches grow and it converts",
+    ),
     "condition": RuleKind(
         "budget", "campaign", None, "Budget rule: a condition over live metrics and an action"
     ),
@@ -163,6 +177,10 @@ BUILTIN: tuple[tuple[str, str, Mode], ...] = (
     # A model's signal starts in shadow: its hits are reported, and counted once enforced.
     (order_anomaly.RULE_ID, "order_anomaly", "shadow"),
     (TRUST_RULE_ID, "creator_trust", "enforce"),
+    # No overselling from ad traffic: the stock guard pauses campaigns by default.
+    (stock_guard.RULE_ID, "stock_guard", "enforce"),
+    # A coupon costs money: the radar tags in shadow until a person enforces its coupons.
+    (hot_product.RULE_ID, "hot_product", "shadow"),
 )
 
 

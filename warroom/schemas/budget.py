@@ -16,7 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, computed_field
 
 EntityKind = Literal["campaign", "creative"]
-DecisionAction = Literal["pause", "scale", "copy", "revert"]
+#: ``coupon``: a tag and a coupon for a product (the radar), on the campaign selling it.
+DecisionAction = Literal["pause", "scale", "copy", "revert", "coupon"]
 Result = Literal["proposed", "applied", "skipped", "failed"]
 
 _WINDOWS = {"1m": "1 min", "5m": "5 min", "15m": "15 min", "30m": "30 min", "60m": "60 min"}
@@ -90,6 +91,8 @@ class BudgetDecision(BaseModel):
     def _change_text(self) -> str:
         if self.action == "pause":
             return ""
+        if self.action == "coupon":
+            return ", ".join(f"{n} {c.after}" for n, c in self.changes.items())
         if self.action == "copy":
             new = self.changes.get("copy_id")
             budget = self.changes.get("copy_daily_budget")

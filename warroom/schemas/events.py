@@ -1,4 +1,5 @@
-"""Events platforms stream in: clicks (impression / play / click), orders, payments, refunds.
+"""Events platforms stream in: clicks (impression / play / click), orders, payments, refunds,
+stock levels and product searches.
 
 Namespace ``warroom.v1``: a breaking change gets ``v2``, never a silent edit.
 Unknown fields are ignored so that platforms can add fields without breaking us.
@@ -97,9 +98,29 @@ class Refund(Event):
     )
 
 
+class StockLevel(Event):
+    """A SKU's sellable stock as the shop's inventory reports it (a restock, a count, the
+    stock set for a flash sale); orders after ``ts`` count down from ``available``."""
+
+    shop_id: Id
+    sku: Id
+    available: int = Field(ge=0, le=2_147_483_647)
+
+
+class Search(Event):
+    """A search on the platform that showed a product (the radar's search growth)."""
+
+    shop_id: Id
+    product_id: Id
+    query: Text | None = None
+    viewer_id: Id | None = None
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     "clicks": Click,
     "orders": Order,
     "payments": Payment,
     "refunds": Refund,
+    "stock": StockLevel,
+    "searches": Search,
 }

@@ -113,6 +113,8 @@ def apply_changes(session: Session, decision: BudgetDecision, actor: str) -> Non
     if decision.action == "copy":
         _copy(session, decision, actor)
         return
+    if decision.action == "coupon":  # the tag and coupon live on the ad platform: logged only
+        return
     values = {
         name: parse(name, change.after)
         for name, change in decision.changes.items()

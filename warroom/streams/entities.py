@@ -22,6 +22,10 @@ class Entities:
     def get(self, kind: str, entity_id: str) -> dict[str, Any] | None:
         return self._by_kind.get(kind, {}).get(entity_id)
 
+    def all(self, kind: str) -> dict[str, dict[str, Any]]:
+        """Every known entity of ``kind``, by id (read-only by convention)."""
+        return self._by_kind.get(kind, {})
+
     def count(self, kind: str) -> int:
         return len(self._by_kind.get(kind, {}))
 

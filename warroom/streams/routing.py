@@ -9,6 +9,7 @@ from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen, ShopSa
 from warroom.schemas.types import money_units
 from warroom.streams import topics
 from warroom.streams.match_routing import route_match_clicks
+from warroom.streams.playbook_routing import route_click_flows, route_order_flows
 from warroom.streams.send import send_envelopes
 
 #: The partition key of each input topic, for producers that want to spread load well.
@@ -17,6 +18,8 @@ INPUT_KEYS = {
     "orders": "ip",
     "payments": "order_id",
     "refunds": "shop_id",
+    "stock": "sku",
+    "searches": "product_id",
 }
 
 
@@ -59,6 +62,7 @@ async def route_clicks(clicks: Sequence[Click]) -> None:
     acts = [click_activity(c) for c in clicks]
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
     await route_match_clicks(clicks)
+    await route_click_flows(clicks, [a.completed for a in acts])
 
 
 async def route_payments(payments: Sequence[Payment]) -> None:
@@ -116,3 +120,4 @@ async def route_orders(orders: Sequence[Order]) -> None:
     await send_envelopes(topics.payments_by_order, seen, key=lambda i: i.order_id)
     sales = [order_sale(o) for o in orders]
     await send_envelopes(topics.shop_sales, sales, key=lambda s: s.shop_id)
+    await route_order_flows(orders)

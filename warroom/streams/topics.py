@@ -29,7 +29,17 @@ clicks = _topic("clicks")
 orders = _topic("orders")
 payments = _topic("payments")
 refunds = _topic("refunds")
-INPUTS = {"clicks": clicks, "orders": orders, "payments": payments, "refunds": refunds}
+#: Stock levels per SKU and product searches (the flash-sale countdown and the radar).
+stock = _topic("stock")
+searches = _topic("searches")
+INPUTS = {
+    "clicks": clicks,
+    "orders": orders,
+    "payments": payments,
+    "refunds": refunds,
+    "stock": stock,
+    "searches": searches,
+}
 
 # What warroom writes for people and other systems.
 deadletter = _topic("deadletter")
@@ -65,6 +75,14 @@ shop_sales = _topic("shop-sales", internal=True)
 risk_hits = _topic("risk-hits", internal=True)
 #: Shadow comparisons (a rule's candidate beside its live version), for the API's report.
 shadow = _topic("shadow", internal=True)
+#: Orders and stock levels (``SkuFlow``) keyed by SKU: the flash-sale stock countdown.
+sku_stock = _topic("sku-stock", internal=True)
+#: Each SKU's stock countdown (``StockSnapshot``), for the API.
+stock_live = _topic("stock-live", internal=True)
+#: Clicks, orders, searches and stock (``ProductFlow``) keyed by product: the radar.
+product_activity = _topic("product-activity", internal=True)
+#: Each product's radar row (``RadarRow``), for the API.
+radar_live = _topic("radar-live", internal=True)
 
 ALL = (
     clicks,
@@ -90,6 +108,12 @@ ALL = (
     shop_sales,
     risk_hits,
     shadow,
+    stock,
+    searches,
+    sku_stock,
+    stock_live,
+    product_activity,
+    radar_live,
     *model_topics.ALL,
 )
 

@@ -1,5 +1,5 @@
-"""``POST /v1/events/{kind}`` (clicks, orders, payments, refunds): JSON array or NDJSON in,
-202 with a report."""
+"""``POST /v1/events/{kind}`` (clicks, orders, payments, refunds, stock, searches): JSON array
+or NDJSON in, 202 with a report."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ BODY_DOC = {
     },
 )
 async def ingest(
-    kind: Literal["clicks", "orders", "payments", "refunds"],
+    kind: Literal["clicks", "orders", "payments", "refunds", "stock", "searches"],
     request: Request,
     producer: ProducerDep,
     settings: SettingsDep,

@@ -1,0 +1,47 @@
+"""Where validated events go for the flash-sale countdown and the radar: SKU flows keyed by
+SKU (sku-stock), product flows keyed by product (product-activity)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from warroom.schemas.events import Click, Order, Search, StockLevel
+from warroom.schemas.flash import SkuFlow
+from warroom.schemas.radar import ProductFlow
+from warroom.streams import topics
+from warroom.streams.send import send_envelopes
+
+
+def _by_sku(flow: SkuFlow) -> str:
+    return flow.sku
+
+
+def _by_product(flow: ProductFlow) -> str:
+    return flow.product_id
+
+
+async def route_order_flows(orders: Sequence[Order]) -> None:
+    await send_envelopes(topics.sku_stock, [SkuFlow.of_order(o) for o in orders], key=_by_sku)
+    flows = [ProductFlow.of_order(o) for o in orders]
+    await send_envelopes(topics.product_activity, flows, key=_by_product)
+
+
+async def route_click_flows(clicks: Sequence[Click], completed: Sequence[bool]) -> None:
+    """Clicks that name their product (``completed``: each play watched to the end)."""
+    flows = [
+        ProductFlow.of_click(c, done)
+        for c, done in zip(clicks, completed, strict=True)
+        if c.product_id is not None
+    ]
+    await send_envelopes(topics.product_activity, flows, key=_by_product)
+
+
+async def route_stock(levels: Sequence[StockLevel]) -> None:
+    await send_envelopes(topics.sku_stock, [SkuFlow.of_stock(s) for s in levels], key=_by_sku)
+    flows = [ProductFlow.of_stock(s) for s in levels]
+    await send_envelopes(topics.product_activity, flows, key=_by_product)
+
+
+async def route_searches(searches: Sequence[Search]) -> None:
+    flows = [ProductFlow.of_search(s) for s in searches]
+    await send_envelopes(topics.product_activity, flows, key=_by_product)
