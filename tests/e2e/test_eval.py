@@ -24,7 +24,7 @@ def test_quick_eval_runs_end_to_end_and_reports_every_figure(tmp_path: Path) -> 
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    assert time.monotonic() - began < 120
+    assert time.monotonic() - began < 180  # about 40 s on an idle machine
     assert "| `risk.same_ip_burst` |" in done.stdout and "no automation" in done.stdout
 
     result = json.loads((tmp_path / "eval.json").read_text())

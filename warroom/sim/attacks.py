@@ -56,8 +56,12 @@ class Scene(Protocol):
 def _buy(
     scene: Scene, attack: Attack, ts: float, camp: Campaign, viewer: Viewer, ip: str, price: float
 ) -> list[Timed]:
-    """An attack order and its payment a few seconds later, labelled."""
+    """An attack order and its payment a few seconds later, labelled. Bots come in through
+    search, not an ad: the order is attributed to no campaign (it inflates no ROI)."""
     order = scene.maker.order(ts, camp, viewer, ip, price)
+    for field_name in ("campaign_id", "creative_id", "creator_id"):
+        del order[field_name]
+    order["channel"] = "search"
     pay = scene.maker.payment(ts + 2.0, order["order_id"], order["amount"], viewer.viewer_id)
     attack.order_ids.append(order["order_id"])
     attack.event_ids += [order["event_id"], pay["event_id"]]

@@ -146,13 +146,13 @@ def price_history(
 
 
 def burner(shop_id: str, s: int, rng: random.Random) -> Campaign:
-    """A campaign that buys expensive impressions for a product nobody orders."""
-    price = 29.9
+    """A campaign that buys expensive impressions for a cheap product nobody orders."""
+    price = 9.9
     product = Product(f"SKU-{s + 1}99", shop_id, rng.choice(CATEGORIES), price, ((0, price),))
     campaign_id = f"{8800 + 10 * s + 9}"
     creatives = (f"cr-{campaign_id}-0",)
     return Campaign(
-        campaign_id, shop_id, creatives, product, "creator-99", 250.0, 0.01, 0.0, True, (0.01,)
+        campaign_id, shop_id, creatives, product, "creator-99", 300.0, 0.01, 0.0, True, (0.01,)
     )
 
 
