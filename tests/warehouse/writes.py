@@ -16,6 +16,7 @@ from warroom.streams.codecs import encode_envelope
 TOPIC = {"clicks": "t.clicks", "orders": "t.orders", "payments": "t.payments"}
 TOPIC |= {"refunds": "t.refunds"}
 TOPIC |= {"verdicts": "t.verdicts", "budget_decisions": "t.decisions", "labels": "t.labels"}
+TOPIC |= {"commissions": "t.commissions"}
 
 
 def new_sink(warehouse: Warehouse, flush_rows: int = 100_000) -> BatchingSink:

@@ -21,6 +21,7 @@ from warroom.agents import (  # noqa: F401
     queue_reviews,
     score_order_anomalies,
     sink_warehouse,
+    split_commissions,
     track_radar,
     watch_device_bursts,
     watch_ip_bursts,

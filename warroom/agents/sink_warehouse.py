@@ -35,6 +35,7 @@ ROUTES = {
     topics.verdicts: rows.VERDICTS,
     topics.decisions: rows.DECISIONS,
     topics.labels: rows.LABELS,
+    topics.commissions: rows.COMMISSIONS,
 }
 
 

@@ -16,6 +16,7 @@ from warroom.errors import InvalidEntity
 from warroom.models.trust import TrustParams
 from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
+from warroom.rules.commission import splits
 from warroom.rules.flash import stock_guard
 from warroom.rules.radar import hot_product
 from warroom.rules.risk import (
@@ -154,6 +155,12 @@ KINDS: dict[str, RuleKind] = {
         hot_product.Params,
         "Hot-product radar: tag a product and issue a coupon when searches grow and it converts",
     ),
+    "commission_splits": RuleKind(
+        "budget",
+        "order",
+        splits.Params,
+        "Commission splits: a paid order's commission shared among up to 6 levels",
+    ),
     "condition": RuleKind(
         "budget", "campaign", None, "Budget rule: a condition over live metrics and an action"
     ),
@@ -181,6 +188,7 @@ BUILTIN: tuple[tuple[str, str, Mode], ...] = (
     (stock_guard.RULE_ID, "stock_guard", "enforce"),
     # A coupon costs money: the radar tags in shadow until a person enforces its coupons.
     (hot_product.RULE_ID, "hot_product", "shadow"),
+    (splits.RULE_ID, "commission_splits", "enforce"),
 )
 
 

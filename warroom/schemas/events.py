@@ -71,6 +71,9 @@ class Order(Event):
     creator_id: Id | None = None
     channel: Literal["live", "video", "search", "shop", "other"] = "other"
     city: Text | None = None
+    referrers: tuple[Id, ...] = Field(
+        (), max_length=5, description="the distribution chain (分销), nearest first"
+    )
 
 
 class Payment(Event):

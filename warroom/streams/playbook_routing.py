@@ -1,11 +1,13 @@
-"""Where validated events go for the flash-sale countdown and the radar: SKU flows keyed by
-SKU (sku-stock), product flows keyed by product (product-activity)."""
+"""Where validated events go for the flash-sale countdown, the radar and commissions: SKU
+flows keyed by SKU (sku-stock), product flows keyed by product (product-activity), orders
+and payments keyed by order (order-payments)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from warroom.schemas.events import Click, Order, Search, StockLevel
+from warroom.schemas.commission import OrderMoney
+from warroom.schemas.events import Click, Order, Payment, Search, StockLevel
 from warroom.schemas.flash import SkuFlow
 from warroom.schemas.radar import ProductFlow
 from warroom.streams import topics
@@ -24,6 +26,13 @@ async def route_order_flows(orders: Sequence[Order]) -> None:
     await send_envelopes(topics.sku_stock, [SkuFlow.of_order(o) for o in orders], key=_by_sku)
     flows = [ProductFlow.of_order(o) for o in orders]
     await send_envelopes(topics.product_activity, flows, key=_by_product)
+    money = [OrderMoney.of_order(o) for o in orders]
+    await send_envelopes(topics.order_payments, money, key=lambda m: m.order_id)
+
+
+async def route_payment_flows(payments: Sequence[Payment]) -> None:
+    money = [OrderMoney.of_payment(p) for p in payments]
+    await send_envelopes(topics.order_payments, money, key=lambda m: m.order_id)
 
 
 async def route_click_flows(clicks: Sequence[Click], completed: Sequence[bool]) -> None:

@@ -9,7 +9,11 @@ from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen, ShopSa
 from warroom.schemas.types import money_units
 from warroom.streams import topics
 from warroom.streams.match_routing import route_match_clicks
-from warroom.streams.playbook_routing import route_click_flows, route_order_flows
+from warroom.streams.playbook_routing import (
+    route_click_flows,
+    route_order_flows,
+    route_payment_flows,
+)
 from warroom.streams.send import send_envelopes
 
 #: The partition key of each input topic, for producers that want to spread load well.
@@ -69,6 +73,7 @@ async def route_payments(payments: Sequence[Payment]) -> None:
     """Payments go to their order's partition, where the payment rules judge them."""
     items = [OrderOrPayment(payment=p) for p in payments]
     await send_envelopes(topics.payments_by_order, items, key=lambda i: i.order_id)
+    await route_payment_flows(payments)
 
 
 def refund_sale(refund: Refund) -> ShopSale:

@@ -83,6 +83,10 @@ stock_live = _topic("stock-live", internal=True)
 product_activity = _topic("product-activity", internal=True)
 #: Each product's radar row (``RadarRow``), for the API.
 radar_live = _topic("radar-live", internal=True)
+#: Orders and payments (``OrderMoney``) keyed by order id: the commission splits.
+order_payments = _topic("order-payments", internal=True)
+#: Commission lines of paid orders (``CommissionLine``), keyed by shop, for the warehouse.
+commissions = _topic("commissions")
 
 ALL = (
     clicks,
@@ -114,6 +118,8 @@ ALL = (
     stock_live,
     product_activity,
     radar_live,
+    order_payments,
+    commissions,
     *model_topics.ALL,
 )
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from warroom.schemas.events import EVENT_TYPES, Click, Order, Payment
+from warroom.schemas.events import EVENT_TYPES, Click, Order, Payment, Refund, Search, StockLevel
 from warroom.schemas.types import money_units
 
 CLICK: dict[str, Any] = {
@@ -96,7 +96,14 @@ def test_a_valid_payment_is_read() -> None:
 
 
 def test_topics_map_to_their_event_models() -> None:
-    assert dict(EVENT_TYPES) == {"clicks": Click, "orders": Order, "payments": Payment}
+    assert dict(EVENT_TYPES) == {
+        "clicks": Click,
+        "orders": Order,
+        "payments": Payment,
+        "refunds": Refund,
+        "stock": StockLevel,
+        "searches": Search,
+    }
 
 
 def test_optional_fields_take_their_defaults() -> None:

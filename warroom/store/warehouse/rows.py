@@ -139,9 +139,21 @@ LABELS = TableSpec(
         **g.times("decided_at"),
     },
 )
+#: Commission lines of paid orders (issue 11), as the split agent wrote them.
+COMMISSIONS = TableSpec(
+    "commissions",
+    objects,
+    {
+        **g.keys("key order_id shop_id campaign_id creative_id creator_id level role party_id"),
+        **g.keys("rule_version"),
+        **g.money("share base amount"),
+        "ts": g.times("paid_at")["paid_at"],
+    },
+)
 
 TABLES = {
-    spec.table: spec for spec in (CLICKS, ORDERS, PAYMENTS, REFUNDS, VERDICTS, DECISIONS, LABELS)
+    spec.table: spec
+    for spec in (CLICKS, ORDERS, PAYMENTS, REFUNDS, VERDICTS, DECISIONS, LABELS, COMMISSIONS)
 }
 
 

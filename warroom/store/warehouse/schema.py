@@ -29,6 +29,8 @@ SOURCE = "src_topic String, src_partition UInt16, src_offset UInt64"
 UTC = "DateTime('UTC')"
 MONEY = "Decimal(18, 4)"
 SUM = "Decimal(38, 4)"
+#: A budget decision's action (``coupon``: the radar's, issue 11).
+ACTIONS = "Enum8('pause' = 1, 'scale' = 2, 'copy' = 3, 'revert' = 4, 'coupon' = 5)"
 
 TABLES = {
     "clicks": f"""(
@@ -72,7 +74,7 @@ TABLES = {
         key String, rule_id String, rule_version UInt32,
         entity_kind Enum8('campaign' = 1, 'creative' = 2), entity_id String, shop_id String,
         campaign_id String, mode Enum8('enforce' = 1, 'shadow' = 2),
-        action Enum8('pause' = 1, 'scale' = 2, 'copy' = 3, 'revert' = 4),
+        action {ACTIONS},
         result Enum8('proposed' = 1, 'applied' = 2, 'skipped' = 3, 'failed' = 4),
         reason String, changes String, observed String, thresholds String, guardrails String,
         window_end {UTC}, decided_at {UTC}, reverts String, {SOURCE}
@@ -84,6 +86,11 @@ TABLES = {
         outcome String, score Float64, rules Array(String), verdict_key String,
         decided_by String, decided_at {UTC}, note String, {SOURCE}
     ) ENGINE = ReplacingMergeTree(decided_at) ORDER BY (shop_id, order_id)""",
+    "commissions": f"""(
+        key String, order_id String, shop_id String, campaign_id String, creative_id String,
+        creator_id String, level UInt8, role String, party_id String, share {MONEY},
+        base {MONEY}, amount {MONEY}, rule_version UInt32, ts {UTC}, {SOURCE}
+    ) ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(ts) ORDER BY (shop_id, key)""",
     # Rollups, filled by the views below.
     "campaign_minute": f"""(
         minute {UTC}, shop_id String, campaign_id String, impressions UInt64, plays UInt64,
@@ -140,7 +147,13 @@ def statements(database: str) -> list[str]:
     return tables + views
 
 
+#: Changes to tables created by an earlier version (idempotent, metadata only).
+UPGRADES = ("ALTER TABLE {db}.budget_decisions MODIFY COLUMN action " + ACTIONS,)
+
+
 def apply_schema(warehouse: Warehouse) -> None:
-    """Create whatever is missing (idempotent; changes to existing tables need ALTERs)."""
+    """Create whatever is missing, then bring older tables up to date (idempotent)."""
     for sql in statements(warehouse.database):
         warehouse.execute(sql)
+    for sql in UPGRADES:
+        warehouse.execute(sql.format(db=warehouse.database))

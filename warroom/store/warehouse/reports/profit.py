@@ -8,8 +8,9 @@ by shop, campaign and time bucket (usually a day).
   a platform resends under a new offset counts twice, as it does live).
 - Payment fees: each successful payment's amount in the range times its method's rate
   (``FeeRates``, a report parameter), attributed to its order's shop and campaign.
-- Commissions: there is no commission data yet (issue 11 adds commission splits), so
-  they are 0 and the report says so (``NOTE``).
+- Commissions: the commission lines of paid orders (``commissions``, written by the
+  split agent with the rulebook's ``commission.splits`` shares), by the time of the
+  payment that made the order paid (``NOTE``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from warroom.store.warehouse.base import Row
 from warroom.store.warehouse.reports.filters import Filters, bucket_time
 
 METHODS = ("alipay", "wechat", "card", "balance", "other")
-NOTE = "commissions are 0: warroom holds no commission data yet (issue 11 adds commission splits)"
+NOTE = "commissions: the split lines of orders paid in the range (rule commission.splits)"
 ZERO = "toDecimal128(0, 4)"
 KEYS = "bucket, shop_id, campaign_id"
 #: How long before the range an order may have been placed for its refund or payment to
@@ -32,7 +33,7 @@ KEYS = "bucket, shop_id, campaign_id"
 ATTRIBUTION = timedelta(days=30)
 REFUNDED = """AND order_id IN (
                 SELECT order_id FROM refunds WHERE ts >= %(since)s AND ts < %(until)s)"""
-MONEY_COLUMNS = ("gmv", "refunds", "spend", *(f"paid_{m}" for m in METHODS))
+MONEY_COLUMNS = ("gmv", "refunds", "spend", *(f"paid_{m}" for m in METHODS), "commissions")
 UNIT = Decimal("0.0001")  # the money unit
 
 
@@ -56,9 +57,12 @@ class FeeRates(BaseModel):
     other: Decimal = _rate("0.006", "other methods")
 
 
-def _row(gmv: str, refunds: str, spend: str, paid: dict[str, str] | None = None) -> str:
+def _row(
+    gmv: str, refunds: str, spend: str, paid: dict[str, str] | None = None, commissions: str = ZERO
+) -> str:
     methods = ", ".join(f"{(paid or {}).get(m, ZERO)} AS paid_{m}" for m in METHODS)
-    return f"{gmv} AS gmv, {refunds} AS refunds, {spend} AS spend, {methods}"
+    money = f"{gmv} AS gmv, {refunds} AS refunds, {spend} AS spend"
+    return f"{money}, {methods}, {commissions} AS commissions"
 
 
 def _orders(f: Filters) -> str:
@@ -106,9 +110,17 @@ def _payments(f: Filters) -> str:
         WHERE {f.where(ts=None, shop="order_shop")} GROUP BY {KEYS}"""
 
 
+def _commissions(f: Filters) -> str:
+    return f"""
+        SELECT {f.bucket()} AS bucket, shop_id, campaign_id,
+               {_row(ZERO, ZERO, ZERO, commissions="sum(amount)")},
+               toUInt64(0) AS orders, toUInt64(0) AS refund_count
+        FROM commissions FINAL WHERE {f.where()} GROUP BY {KEYS}"""
+
+
 def query(f: Filters) -> tuple[str, dict[str, Any]]:
     """The report's SQL and parameters."""
-    parts = " UNION ALL ".join(p(f) for p in (_orders, _refunds, _clicks, _payments))
+    parts = " UNION ALL ".join(p(f) for p in (_orders, _refunds, _clicks, _payments, _commissions))
     sums = ", ".join(f"sum({c})" for c in (*MONEY_COLUMNS, "orders", "refund_count"))
     sql = f"""
         SELECT {KEYS}, {sums} FROM ({parts})
@@ -123,7 +135,7 @@ def shape(rows: list[Row], f: Filters, rates: FeeRates) -> list[dict[str, Any]]:
         money = dict(zip(MONEY_COLUMNS, map(Decimal, values), strict=False))
         fees = sum(money[f"paid_{m}"] * getattr(rates, m) for m in METHODS)
         fees = Decimal(fees).quantize(UNIT)
-        net = money["gmv"] - money["refunds"] - money["spend"] - fees
+        net = money["gmv"] - money["refunds"] - money["spend"] - money["commissions"] - fees
         out.append(
             {
                 "bucket": bucket_time(int(bucket), f.tz),
@@ -134,7 +146,7 @@ def shape(rows: list[Row], f: Filters, rates: FeeRates) -> list[dict[str, Any]]:
                 "gmv": money["gmv"],
                 "refunds": money["refunds"],
                 "ad_spend": money["spend"],
-                "commissions": Decimal(0),
+                "commissions": money["commissions"],
                 "payment_fees": fees,
                 "net_margin": net,
             }
