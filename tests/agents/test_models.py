@@ -108,11 +108,18 @@ async def test_clicks_are_scored_orders_learned_and_scores_and_reports_published
     async with learn_match_clicks.test_context() as clicks_agent:
         await clicks_agent.put(orjson.dumps([{"click": c} for c in women + men]))
         await eventually(lambda: len(match_state.get().attribution) == 600, 3)
+    later = order("someone", 1)  # the orders' time passes every window (30 min)
     async with learn_match_orders.test_context() as orders_agent:
         await orders_agent.put(orjson.dumps(buys))
+        await orders_agent.put(orjson.dumps([later]))
         learner = match_state.get()
-        await eventually(lambda: learner.contest.champion.quality.positives == 101, 3)
+        await eventually(
+            lambda: learner.attribution.watermark > 0 and len(learner.order_creators) == 102, 3
+        )
+    assert learner.contest.champion.quality.examples == 0  # learned when the windows close
     await publish_match_scores()
+    assert learner.contest.champion.quality.positives == 101
+    assert learner.contest.champion.quality.examples == 600
     scores = {r["id"]: r for r in models.records if r["type"] == "score"}
     assert {"cp-w", "cp-m", "cr-1"} <= set(scores) and scores["cp-w"]["clicks"] == 200
     await publish_model_reports()
@@ -123,7 +130,7 @@ async def test_clicks_are_scored_orders_learned_and_scores_and_reports_published
         ("order_anomaly@1", "champion"),
     }
     champion = next(r for r in reports if r["role"] == "champion" and r["model"] == "match")
-    assert champion["positives"] == 101 and champion["pending"] == 499
+    assert champion["positives"] == 101 and champion["pending"] == 0
     assert any(r["type"] == "snapshot" for r in models.records)
     assert any(r["type"] == "creator" and r["creator_id"] == "creator-1" for r in models.records)
 

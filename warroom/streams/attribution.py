@@ -2,6 +2,10 @@
 the same user orders the clicked product within ``window_s`` after it (last click wins),
 a negative one when the window passes without an order.
 
+Every outcome is handed out when its window closes, a conversion too: learning the
+positives at once and the negatives a window later would feed the model a surplus of
+positives (delayed-feedback bias) and inflate its early predictions.
+
 Event time decides, and the orders' event time at that: the watermark is the latest
 order time seen (never past the wall clock), and a click resolves negative once the
 watermark is ``window_s + lateness_s`` past it, so a click is never written off because
@@ -28,6 +32,7 @@ class Pending:
     x: dict[str, Any]
     p: float
     p_shadow: float | None = None
+    converted: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -48,43 +53,41 @@ class Attribution:
     def _advance(self, ts: float, now: float) -> None:
         self.watermark = max(self.watermark, min(ts, now))
 
-    def click(self, c: Pending, now: float) -> Pending | None:
-        """Hold ``c`` until its outcome; returns it at once when an order already answered
-        it (a positive). A click seen before (redelivery) is ignored."""
+    def click(self, c: Pending, now: float) -> bool:
+        """Hold ``c`` until its window closes; True when an order seen already converts it.
+        A click seen before (redelivery) is ignored."""
         if c.click_id in self._done or c.click_id in self._pending.get(c.user, {}):
-            return None
+            return False
         for product, ts in self._orders.get(c.user, ()):
             if product == c.product and c.ts <= ts <= c.ts + self.window_s:
-                self._finish(c.click_id)
-                return c
+                c.converted = True
         self._pending.setdefault(c.user, {})[c.click_id] = c
-        heapq.heappush(
-            self._deadlines, (c.ts + self.window_s + self.lateness_s, c.user, c.click_id)
-        )
-        return None
+        deadline = c.ts + self.window_s + self.lateness_s
+        heapq.heappush(self._deadlines, (deadline, c.user, c.click_id))
+        return c.converted
 
     def order(self, user: str, product: str, ts: float, now: float) -> Pending | None:
-        """The click this order converts (the latest one before it in the window), if any."""
+        """The click this order converts (the latest unconverted one before it in the
+        window), if any; it stays held until its window closes."""
         self._advance(ts, now)
         orders = self._orders.setdefault(user, [])
         orders.append((product, ts))
         if len(orders) > 50:
             del orders[0]
-        clicks = self._pending.get(user, {})
         candidates = [
             c
-            for c in clicks.values()
-            if c.product == product and c.ts <= ts <= c.ts + self.window_s
+            for c in self._pending.get(user, {}).values()
+            if not c.converted and c.product == product and c.ts <= ts <= c.ts + self.window_s
         ]
         if not candidates:
             return None
         won = max(candidates, key=lambda c: c.ts)
-        del clicks[won.click_id]
-        self._finish(won.click_id)
+        won.converted = True
         return won
 
     def expire(self) -> list[Pending]:
-        """The clicks whose window closed without an order (negatives); forgets old orders."""
+        """The clicks whose window closed (``converted`` says which led to an order);
+        forgets old orders."""
         out = []
         while self._deadlines and self._deadlines[0][0] <= self.watermark:
             _, user, click_id = heapq.heappop(self._deadlines)

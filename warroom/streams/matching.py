@@ -61,7 +61,7 @@ class MatchLearner:
         self.contest = Contest(
             "match", Entry(champion, spec(champion).build(0)), shadow, rule or PromotionRule()
         )
-        self.attribution = Attribution(window_s)
+        self.attribution = Attribution(window_s, lateness_s=min(60.0, window_s))
         self.prefs: OrderedDict[str, dict[str, int]] = OrderedDict()
         self.prices: dict[str, float] = {}
         self.entity_scores: dict[tuple[str, str], EntityScores] = {}
@@ -118,8 +118,7 @@ class MatchLearner:
             held = Pending(
                 click.event_id, click.viewer.viewer_id, product, click.ts.timestamp(), x, p, shadow
             )
-            if (answered := self.attribution.click(held, now)) is not None:
-                self._learn(answered, True)
+            self.attribution.click(held, now)
             n += 1
         return n
 
@@ -143,8 +142,7 @@ class MatchLearner:
             ts = order.ts.timestamp()
             keys = [order.sku] + ([f"campaign:{order.campaign_id}"] if order.campaign_id else [])
             for key in keys:
-                if (won := self.attribution.order(order.user_id, key, ts, now)) is not None:
-                    self._learn(won, True)
+                self.attribution.order(order.user_id, key, ts, now)
             if order.creator_id is not None:
                 self.creators.order(order.creator_id, order.user_id, ts, order.city)
 
@@ -153,10 +151,10 @@ class MatchLearner:
             self.creators.refund(self.order_creators.get(refund.order_id) or None)
 
     def resolve(self) -> int:
-        """Learn the clicks whose window closed without an order; how many."""
+        """Learn the clicks whose window closed, converted or not; how many."""
         closed = self.attribution.expire()
         for pending in closed:
-            self._learn(pending, False)
+            self._learn(pending, pending.converted)
         return len(closed)
 
     def _learn(self, pending: Pending, converted: bool) -> None:

@@ -59,9 +59,9 @@ def test_every_click_is_learned_once_after_its_outcome() -> None:
     assert learner.contest.champion.quality.examples == 0  # nothing known yet
     learner.on_orders([order(1, "u1", T0 + 60)], NOW)
     learner.on_orders([order(1, "u1", T0 + 60)], NOW)  # redelivered
-    assert learner.contest.champion.quality.examples == 1
+    assert learner.resolve() == 0  # outcomes are learned when their window closes
     learner.on_orders([order(9, "u9", T0 + 5000)], NOW)
-    assert learner.resolve() == 1
+    assert learner.resolve() == 2
     assert learner.contest.champion.quality.positives == 1
     assert learner.contest.champion.quality.examples == 2
     assert learner.contest.challenger is not None
