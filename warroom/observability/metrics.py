@@ -67,6 +67,12 @@ SINK_BATCH_ROWS = Histogram(
 SINK_FAILURES = Counter(
     "warroom_sink_flush_failures", "Warehouse inserts that failed (retried later)", ["table"]
 )
+SINK_PAUSED = Gauge("warroom_sink_paused", "1 while the warehouse sink waits for ClickHouse")
+SINK_LAG = Gauge(
+    "warroom_sink_lag",
+    "Messages the warehouse sink has not read yet, as of its last poll (a lower bound on tansu)",
+    ["topic", "partition"],
+)
 #: The hook for warroom/models/: one gauge family for every model's rolling metrics,
 #: e.g. ``model_metric("match_score", "auc", 0.81)``.
 MODEL_METRIC = Gauge(
@@ -124,6 +130,15 @@ def sink_flush(table: str, rows: int) -> None:
 
 def sink_failure(table: str) -> None:
     SINK_FAILURES.labels(table).inc()
+
+
+def sink_paused(paused: bool) -> None:
+    SINK_PAUSED.set(1 if paused else 0)
+
+
+def sink_lag(topic: str, partition: int, end: int | None, last_read: int) -> None:
+    if end is not None:
+        SINK_LAG.labels(topic, str(partition)).set(max(0, end - last_read - 1))
 
 
 def model_metric(model: str, metric: str, value: float) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 
+from warroom.observability import metrics
 from warroom.store.warehouse.base import WarehouseError
 from warroom.store.warehouse.sink import BatchingSink
 
@@ -112,6 +113,7 @@ class SinkConsumer(ConsumerRebalanceListener):
             if self.healthy:
                 log.warning("warehouse sink paused: %s", exc)
             self.healthy = False
+            metrics.sink_paused(True)
             self.consumer.pause(*self.consumer.assignment())
             self.backoff = min(self.backoff * 2, BACKOFF_S[1])
             return False
@@ -119,6 +121,7 @@ class SinkConsumer(ConsumerRebalanceListener):
             log.warning("warehouse sink resumed")
             self.consumer.resume(*self.consumer.assignment())
         self.healthy, self.backoff = True, BACKOFF_S[0]
+        metrics.sink_paused(False)
         return True
 
     async def _poll(self, timeout_ms: int) -> None:
@@ -136,3 +139,6 @@ class SinkConsumer(ConsumerRebalanceListener):
                 if since_yield >= YIELD_BYTES:  # decoding is CPU: let the agents run
                     await asyncio.sleep(0)
                     since_yield = 0
+            metrics.sink_lag(
+                tp.topic, tp.partition, self.consumer.highwater(tp), messages[-1].offset
+            )
