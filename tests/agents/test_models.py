@@ -22,6 +22,7 @@ from warroom.agents.learn_match import learn_match_clicks, learn_match_orders
 from warroom.agents.score_order_anomalies import score_order_anomalies
 from warroom.rules.rulebook import rulebook
 from warroom.schemas.control import RulePublished
+from warroom.schemas.models import ModelCommand
 from warroom.streams import model_state, model_topics, topics
 from warroom.streams.model_state import anomaly_state, match_state
 
@@ -201,3 +202,23 @@ async def test_a_corrupt_checkpoint_is_reported_set_aside_and_not_loaded(
     error = match_state.status()["checkpoint_error"]
     assert error is not None and "checksum mismatch" in error
     assert [p.name.startswith("match.ckpt.corrupt-") for p in fresh_models.iterdir()] == [True]
+
+
+async def test_an_operators_rollback_swaps_champion_and_challenger_and_is_published(
+    models: Sent,
+) -> None:
+    learner = match_state.get()
+    assert (learner.contest.champion.version, learner.contest.challenger.version) == (  # type: ignore[union-attr]
+        "match@1",
+        "match@2",
+    )
+    command = ModelCommand(
+        model="match", action="rollback", by="wk_ops", reason="drift", at=datetime.now(UTC)
+    )
+    publish_models.apply_command("model-commands", command.model_dump_json().encode())
+    assert learner.contest.champion.version == "match@2"
+    await publish_model_reports()
+    [switch] = [r for r in models.records if r["type"] == "switch"]
+    assert (switch["action"], switch["champion"], switch["by"]) == ("rollback", "match@2", "wk_ops")
+    roles = {r["version"]: r["role"] for r in models.records if r["type"] == "report"}
+    assert roles["match@2"] == "champion" and roles["match@1"] == "challenger"
