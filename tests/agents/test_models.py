@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
+from prometheus_client import REGISTRY
 
 from tests.agents.test_agents import Sent, eventually, uid
 from warroom.agents import publish_models
@@ -133,6 +134,8 @@ async def test_clicks_are_scored_orders_learned_and_scores_and_reports_published
     champion = next(r for r in reports if r["role"] == "champion" and r["model"] == "match")
     assert champion["positives"] == 101 and champion["pending"] == 0
     assert any(r["type"] == "snapshot" for r in models.records)
+    labels = {"model": "match@1:champion", "metric": "examples"}
+    assert REGISTRY.get_sample_value("warroom_model_metric", labels) == 600  # on /metrics
     assert any(r["type"] == "creator" and r["creator_id"] == "creator-1" for r in models.records)
 
 

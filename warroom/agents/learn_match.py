@@ -11,6 +11,7 @@ import time
 from faust.types import StreamT
 
 from warroom.app import app
+from warroom.observability import metrics
 from warroom.schemas.events import Order, Refund
 from warroom.schemas.models import MatchItem
 from warroom.settings import get_settings
@@ -30,7 +31,9 @@ async def learn_match_clicks(stream: StreamT[bytes]) -> None:
             if item.tally is not None:
                 learner.creators.tally(item.tally)
         clicks = (item.click for item in items if item.click is not None)
-        stats.count("models.match.scored", learner.on_clicks(clicks, time.time()))
+        scored = learner.on_clicks(clicks, time.time())
+        stats.count("models.match.scored", scored)
+        metrics.model_predictions("match", scored)
 
 
 @app.agent(topics.orders_by_user)

@@ -21,7 +21,8 @@ from mode import Service
 from warroom.app import app
 from warroom.errors import WarroomError
 from warroom.models.champion import Switch
-from warroom.schemas.models import ModelCommand, ModelSwitch, QualityFigures
+from warroom.observability import metrics
+from warroom.schemas.models import ModelCommand, ModelReport, ModelSwitch, QualityFigures
 from warroom.settings import get_settings
 from warroom.store import audit
 from warroom.store.shared import shared
@@ -104,9 +105,19 @@ async def publish_model_reports() -> None:
         )
     news: list[Any] = [*decided, *learner.reports(now, match_state.status())]
     news.append(anomaly_state.get().report(now, anomaly_state.status()))
+    gauges(news)
     news.append(learner.snapshot(now))
     news += learner.creators.records(SOURCE, now)
     await send(news)
+
+
+def gauges(news: list[Any]) -> None:
+    """Each version's rolling figures on the worker's /metrics (``warroom_model_metric``)."""
+    for report in (n for n in news if isinstance(n, ModelReport)):
+        name = f"{report.version}:{report.role}"
+        for metric in ("auc", "logloss", "baseline_logloss", "examples", "pending", "flagged"):
+            if (value := getattr(report, metric)) is not None:
+                metrics.model_metric(name, metric, float(value))
 
 
 @app.timer(_s.model_checkpoint_s)
