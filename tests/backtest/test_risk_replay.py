@@ -110,3 +110,16 @@ def test_skipping_prices_inside_the_band_changes_no_hit() -> None:
         else:
             expected[o.order_id] = hit
     assert {k: v[0] for k, v in got.items()} == expected and expected
+
+
+def test_the_per_minute_slot_test_changes_no_hit() -> None:
+    from datetime import time
+
+    slot = datetime(2025, 3, 1, 17, 0, tzinfo=UTC).timestamp()  # 01:00 in Shanghai
+    orders = [order(i, slot + 0.5 + 7 * i) for i in range(2000)]  # 01:00 to 04:53
+    zones = {"s1": "Asia/Shanghai"}
+    whole = night_surge.Params(min_orders=5)  # memoised per minute
+    exact = night_surge.Params(min_orders=5, start=time(2, 0, 0, 1), end=time(4, 0, 0, 1))
+    quiet = HourlyHistory({("shop", "s1"): tuple([1.0] * 24)})
+    got = replay_night(orders, whole, zones, quiet, since=slot)
+    assert got and set(got) == set(replay_night(orders, exact, zones, quiet, since=slot))
