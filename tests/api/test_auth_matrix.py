@@ -271,6 +271,9 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
     ("GET", "/v1/flash-sales/{sku}", "/v1/flash-sales/SKU-1", none, READ),
     ("GET", "/v1/radar", "/v1/radar", none, READ),
     ("GET", "/v1/radar/{product_id}", "/v1/radar/SKU-1", none, READ),
+    ("GET", "/v1/audiences/retargeting", "/v1/audiences/retargeting", none, READ),
+    ("GET", "/v1/funnels", "/v1/funnels", none, READ),
+    ("GET", "/v1/fan-loop", "/v1/fan-loop", none, READ),
     ("GET", "/v1/match", "/v1/match?creator=cr-1&product=SKU-1", none, READ),
     (
         "POST",

@@ -13,6 +13,7 @@ from warroom import __version__
 from warroom.api.problems import stale_version, unstorable
 from warroom.api.routes import (
     allow_list,
+    audiences,
     audit,
     backtests,
     campaigns,
@@ -20,7 +21,9 @@ from warroom.api.routes import (
     creators,
     decisions,
     events,
+    fan_loop,
     flash_sales,
+    funnels,
     health,
     keys,
     match,
@@ -101,6 +104,9 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
         reports,
         flash_sales,
         radar,
+        audiences,
+        funnels,
+        fan_loop,
         match,
         models,
         keys,

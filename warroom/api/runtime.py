@@ -16,6 +16,7 @@ from warroom.store.keys import register_token
 from warroom.store.rulebook import ensure_builtin, ensure_playbook
 from warroom.streams import model_topics, topics
 from warroom.streams.feed import FeedHub
+from warroom.streams.journey_view import JourneyView
 from warroom.streams.latest_view import LatestView, radar_view, stock_view
 from warroom.streams.live import LiveView, campaign_view, creative_view
 from warroom.streams.model_view import ModelView
@@ -39,6 +40,7 @@ class Runtime:
     models: ModelView = field(default_factory=ModelView)
     stock: LatestView[StockSnapshot] = field(default_factory=stock_view)
     radar: LatestView[RadarRow] = field(default_factory=radar_view)
+    journeys: JourneyView = field(default_factory=JourneyView)
 
 
 def open_store(settings: Settings) -> Store:
@@ -93,6 +95,13 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
         ),
         TopicTail(
             bootstrap, [topics.radar_live.get_topic_name()], rt.radar.publish_envelope, backlog=None
+        ),
+        # retargeting audiences, funnels and the fan loop, from the start
+        TopicTail(
+            bootstrap,
+            [topics.journeys_live.get_topic_name()],
+            rt.journeys.publish_envelope,
+            backlog=None,
         ),
         # from the end: the shadow tally counts what this process saw since it started
         TopicTail(bootstrap, [topics.shadow.get_topic_name()], rt.shadow.add_envelope, backlog=0),

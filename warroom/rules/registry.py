@@ -18,6 +18,7 @@ from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
 from warroom.rules.commission import splits
 from warroom.rules.flash import stock_guard
+from warroom.rules.journeys import fan_loop, retargeting
 from warroom.rules.radar import hot_product
 from warroom.rules.risk import (
     duplicate_payment,
@@ -161,6 +162,18 @@ KINDS: dict[str, RuleKind] = {
         splits.Params,
         "Commission splits: a paid order's commission shared among up to 6 levels",
     ),
+    "retargeting": RuleKind(
+        "budget",
+        "viewer",
+        retargeting.Params,
+        "Retargeting audience: viewers who clicked a product and did not order it in time",
+    ),
+    "fan_loop": RuleKind(
+        "budget",
+        "viewer",
+        fan_loop.Params,
+        "Public-to-private loop: discovery channels and repurchase windows (T0 / T30)",
+    ),
     "condition": RuleKind(
         "budget", "campaign", None, "Budget rule: a condition over live metrics and an action"
     ),
@@ -189,6 +202,8 @@ BUILTIN: tuple[tuple[str, str, Mode], ...] = (
     # A coupon costs money: the radar tags in shadow until a person enforces its coupons.
     (hot_product.RULE_ID, "hot_product", "shadow"),
     (splits.RULE_ID, "commission_splits", "enforce"),
+    (retargeting.RULE_ID, "retargeting", "enforce"),
+    (fan_loop.RULE_ID, "fan_loop", "enforce"),
 )
 
 

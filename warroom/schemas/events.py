@@ -1,5 +1,5 @@
 """Events platforms stream in: clicks (impression / play / click), orders, payments, refunds,
-stock levels and product searches.
+stock levels, product searches, private messages and follows.
 
 Namespace ``warroom.v1``: a breaking change gets ``v2``, never a silent edit.
 Unknown fields are ignored so that platforms can add fields without breaking us.
@@ -119,6 +119,24 @@ class Search(Event):
     viewer_id: Id | None = None
 
 
+class PrivateMessage(Event):
+    """A viewer's private message (私信) to a shop, from an ad or a video when known."""
+
+    shop_id: Id
+    viewer_id: Id
+    campaign_id: Id | None = None
+    creative_id: Id | None = None
+    product_id: Id | None = None
+
+
+class Follow(Event):
+    """A user following a shop (and the creator whose content led there, when known)."""
+
+    user_id: Id
+    shop_id: Id
+    creator_id: Id | None = None
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     "clicks": Click,
     "orders": Order,
@@ -126,4 +144,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "refunds": Refund,
     "stock": StockLevel,
     "searches": Search,
+    "messages": PrivateMessage,
+    "follows": Follow,
 }

@@ -24,6 +24,8 @@ INPUT_KEYS = {
     "refunds": "shop_id",
     "stock": "sku",
     "searches": "product_id",
+    "messages": "viewer_id",
+    "follows": "user_id",
 }
 
 

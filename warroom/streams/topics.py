@@ -32,6 +32,9 @@ refunds = _topic("refunds")
 #: Stock levels per SKU and product searches (the flash-sale countdown and the radar).
 stock = _topic("stock")
 searches = _topic("searches")
+#: Private messages to shops and follows of shops (the conversion path and the fan loop).
+messages = _topic("messages")
+follows = _topic("follows")
 INPUTS = {
     "clicks": clicks,
     "orders": orders,
@@ -39,6 +42,8 @@ INPUTS = {
     "refunds": refunds,
     "stock": stock,
     "searches": searches,
+    "messages": messages,
+    "follows": follows,
 }
 
 # What warroom writes for people and other systems.
@@ -87,6 +92,10 @@ radar_live = _topic("radar-live", internal=True)
 order_payments = _topic("order-payments", internal=True)
 #: Commission lines of paid orders (``CommissionLine``), keyed by shop, for the warehouse.
 commissions = _topic("commissions")
+#: Views, clicks, messages, orders and follows (``Journey``) keyed by viewer.
+viewer_journeys = _topic("viewer-journeys", internal=True)
+#: Retargeting audience members, funnel and loop counts (``JourneyNews``), for the API.
+journeys_live = _topic("journeys-live", internal=True)
 
 ALL = (
     clicks,
@@ -120,6 +129,10 @@ ALL = (
     radar_live,
     order_payments,
     commissions,
+    messages,
+    follows,
+    viewer_journeys,
+    journeys_live,
     *model_topics.ALL,
 )
 

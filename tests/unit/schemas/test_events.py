@@ -12,7 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from warroom.schemas.events import EVENT_TYPES, Click, Order, Payment, Refund, Search, StockLevel
+from warroom.schemas.events import (
+    EVENT_TYPES,
+    Click,
+    Follow,
+    Order,
+    Payment,
+    PrivateMessage,
+    Refund,
+    Search,
+    StockLevel,
+)
 from warroom.schemas.types import money_units
 
 CLICK: dict[str, Any] = {
@@ -103,6 +113,8 @@ def test_topics_map_to_their_event_models() -> None:
         "refunds": Refund,
         "stock": StockLevel,
         "searches": Search,
+        "messages": PrivateMessage,
+        "follows": Follow,
     }
 
 

@@ -105,7 +105,9 @@ BODY_DOC = {
     },
 )
 async def ingest(
-    kind: Literal["clicks", "orders", "payments", "refunds", "stock", "searches"],
+    kind: Literal[
+        "clicks", "orders", "payments", "refunds", "stock", "searches", "messages", "follows"
+    ],
     request: Request,
     producer: ProducerDep,
     settings: SettingsDep,

@@ -1,0 +1,1 @@
+"""Viewer-journey rules: retargeting audiences, conversion funnels, the public-to-private loop."""
