@@ -1,10 +1,12 @@
 """Metrics read at scrape time: the process's ``stats`` counters, and consumer lag from
 Faust's monitor.
 
-Lag per partition is the end offset the broker last reported minus the next offset the
-worker will read. On Apache Kafka that is exact. On tansu (the embedded broker) the end
-offset is wrong when the partition's last batch holds several records (DESIGN.md), so
-the gauge there is a lower bound, clamped at 0: do not alert on it in the embedded mode.
+Lag per partition is the high watermark of the worker's last fetch from it minus the next
+offset it will read (0 until the first fetch). tansu's ListOffsets answer is wrong when a
+partition's last batch holds several records (DESIGN.md; measured: 3 batches of 5
+records, end offset 11 instead of 15), but the high watermark of its fetch responses is
+right (15), and that is what Faust's monitor keeps: the gauge holds on tansu too. Tools
+that ask ListOffsets (``kafka-consumer-groups.sh``, aiokafka's ``end_offsets``) do not.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class LagCollector(Collector):
         committed = list(self.monitor.tp_committed_offsets.items())
         lag = GaugeMetricFamily(
             "warroom_consumer_lag",
-            "Messages not yet read per partition (a lower bound on tansu)",
+            "Messages not yet read per partition, as of the worker's last fetch",
             labels=["topic", "partition"],
         )
         for (topic, partition), value in sorted(lags(ends, read).items()):

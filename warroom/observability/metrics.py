@@ -70,7 +70,7 @@ SINK_FAILURES = Counter(
 SINK_PAUSED = Gauge("warroom_sink_paused", "1 while the warehouse sink waits for ClickHouse")
 SINK_LAG = Gauge(
     "warroom_sink_lag",
-    "Messages the warehouse sink has not read yet, as of its last poll (a lower bound on tansu)",
+    "Messages the warehouse sink has not read yet, as of its last poll",
     ["topic", "partition"],
 )
 #: The hook for warroom/models/: one gauge family for every model's rolling metrics,
