@@ -81,7 +81,9 @@ def run(args: argparse.Namespace) -> Report:
             return Phase(boot, broker_pid, app_id, workdir, work.size, deadline, args.poll)
 
         say("measuring warroom serve")
-        warroom, downstream = measure_warroom(phase(f"wr{run_id}"), args.partitions, expected)
+        warroom, downstream = measure_warroom(
+            phase(f"wr{run_id}"), args.partitions, expected, work.activities
+        )
         baselines = []
         for scheme in BASELINES:
             say(f"measuring the bare Faust baseline on {scheme}://")

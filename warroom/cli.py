@@ -1,4 +1,4 @@
-"""``warroom demo | serve | worker | api | simulate | backtest | eval``."""
+"""``warroom demo | serve | worker | api | simulate | backtest | eval | bench``."""
 
 from __future__ import annotations
 
@@ -202,6 +202,26 @@ def cmd_backtest(args: argparse.Namespace) -> None:
     print(found.model_dump_json(indent=2))
 
 
+#: ``warroom bench`` names, in the order ``all`` runs them (``benchmarks/bench_<name>.py``).
+BENCHES = ("peers", "pipeline", "latency", "api", "sink", "models", "reports", "condition")
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    """Run one benchmark of the source tree's ``benchmarks/`` (or each), printing its report."""
+    import subprocess
+
+    where = Path(__file__).resolve().parent.parent / "benchmarks"
+    names = BENCHES if args.name == "all" else (args.name,)
+    scripts = [where / f"bench_{name}.py" for name in names]
+    if not any(script.exists() for script in scripts):
+        raise WarroomError(f"no benchmarks in {where}: run warroom bench from a source checkout")
+    for script in (s for s in scripts if s.exists()):
+        print(f"== {script.name} {' '.join(args.options)}".rstrip(), flush=True)
+        done = subprocess.run([sys.executable, str(script), *args.options], check=False)
+        if done.returncode != 0:
+            raise WarroomError(f"{script.name} failed (exit code {done.returncode})")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="warroom", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -251,6 +271,10 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--save-stream", type=Path, help="save the generated stream (NDJSON)")
     ev.add_argument("--rate", type=float, default=2500, help="events/s sent to the worker")
     ev.set_defaults(func=cmd_eval)
+    bench = sub.add_parser("bench", help="run the side-by-side benchmarks (benchmarks/)")
+    bench.add_argument("name", nargs="?", choices=(*BENCHES, "all"), default="all")
+    bench.add_argument("options", nargs=argparse.REMAINDER, help="passed to the benchmark")
+    bench.set_defaults(func=cmd_bench)
     keys = sub.add_parser("keys", help="create, list or revoke API keys in the store")
     keys.add_argument("action", choices=("create", "list", "revoke"))
     keys.add_argument("key_id", nargs="?", help="for revoke")

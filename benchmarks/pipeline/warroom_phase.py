@@ -114,18 +114,24 @@ def environment(phase: Phase, port: int, partitions: int, token: str) -> dict[st
     }
 
 
-def ingest_window(phase: Phase) -> tuple[float, float, int]:
-    """(first, last, events) of the ingest, from the campaign-activity envelopes it wrote."""
+def ingest_window(phase: Phase, activities: int) -> tuple[float, float, int]:
+    """(first, last, events) of the ingest, from the campaign-activity envelopes it wrote
+    (``activities`` records: one per click and per order with a campaign)."""
     topic = f"{phase.app_id}.campaign-activity.v1"
     left = max(5.0, phase.deadline - time.monotonic())
     try:
-        return span(envelopes_written(phase.bootstrap, topic, phase.events, left), phase.events)
+        return span(envelopes_written(phase.bootstrap, topic, activities, left), activities)
     except (TimeoutError, ValueError) as exc:
         raise BenchError(f"{phase.app_id}: cannot time the ingest from {topic}: {exc!r}") from None
 
 
-def measure_warroom(phase: Phase, partitions: int, expected: int) -> tuple[Result, Downstream]:
-    """Run ``warroom serve`` until every event is counted and the verdicts are out."""
+def measure_warroom(
+    phase: Phase, partitions: int, expected: int, activities: int | None = None
+) -> tuple[Result, Downstream]:
+    """Run ``warroom serve`` until every event is counted and the verdicts are out.
+
+    The window is timed over the ``activities`` records it routes (default: every event);
+    orders without a campaign route none, so they are left out of its events: a floor."""
     port = free_port()
     log = phase.workdir / "warroom.log"
     token = admin_token()
@@ -139,7 +145,7 @@ def measure_warroom(phase: Phase, partitions: int, expected: int) -> tuple[Resul
         with api, running(cmd, env, phase.workdir, log) as proc:
             samples = watch(lambda: valid_events(read()), proc, phase)
             downstream = drain(read, expected, phase)
-        first, last, events = ingest_window(phase)
+        first, last, events = ingest_window(phase, activities or phase.events)
     except BenchError as exc:
         raise BenchError(f"{exc}\n--- {log} ---\n{tail(log)}") from None
     label = "warroom serve (envelopes, all agents)"

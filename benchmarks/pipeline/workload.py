@@ -41,6 +41,12 @@ class Workload:
     def size(self) -> int:
         return sum(len(batch) for batch in self.events.values())
 
+    @property
+    def activities(self) -> int:
+        """Records warroom routes to campaign activity: every click, orders with a campaign."""
+        orders = sum(1 for o in self.events.get("orders", []) if o.get("campaign_id"))
+        return self.count("clicks") + orders
+
     def count(self, kind: str) -> int:
         return len(self.events.get(kind, []))
 

@@ -1,0 +1,1 @@
+"""Pieces of ``bench_api.py``: the HTTP load and its report."""
