@@ -120,6 +120,7 @@ def test_the_match_model_learns_serves_checkpoints_and_resumes(broker: str, tmp_
             },
         ).raise_for_status()
         clicks, orders = market(shop, sku, 8000)
+        n_orders = len(orders)
         for start in range(0, len(clicks), 250):  # as it happens: clicks, then their orders
             chunk = clicks[start : start + 250]
             until = chunk[-1]["ts"]
@@ -150,6 +151,10 @@ def test_the_match_model_learns_serves_checkpoints_and_resumes(broker: str, tmp_
         fit = client.get("/v1/match", params={"creator": "star-w", "product": sku}).json()
         unfit = client.get("/v1/match", params={"creator": "star-m", "product": sku}).json()
         assert fit["fans"] == "observed" and fit["score"] > unfit["score"] + 20
+        anomaly = next(
+            m for m in client.get("/v1/models").json()["data"] if m["model"] == "order_anomaly"
+        )
+        assert anomaly["learned"] == n_orders  # every order scored, then learned, once
         learned = report["examples"]
         assert stop_warroom(server) == 0
         checkpoint = tmp_path / ".warroom" / server.app_id / "models" / "match.ckpt"
