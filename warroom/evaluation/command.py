@@ -63,7 +63,7 @@ class Options:
 
     @property
     def limit_s(self) -> float:
-        return 60.0 if self.quick else 360.0
+        return 120.0 if self.quick else 600.0
 
 
 def start_of(seed_day_offset: int = -2) -> float:

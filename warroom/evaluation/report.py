@@ -101,6 +101,11 @@ def render(result: dict[str, Any]) -> str:
             f"\nRisk: {r['events']:,} events over {r['hours']:g} simulated hours, sent to a real "
             f"worker in {r['seconds']:.0f} s; {r['verdicts']:,} verdicts\n\n{risk_tables(r)}"
         )
+        if r["events_taken_in"] < r["events"]:
+            parts.append(
+                f"\nPARTIAL: the worker took in {r['events_taken_in']:,} of {r['events']:,} "
+                "events before the time limit; later verdicts are missing."
+            )
     if "budget" in result:
         b = result["budget"]
         parts.append(
