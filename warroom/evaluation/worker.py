@@ -33,7 +33,7 @@ from warroom.streams.broker import embedded_broker, free_port
 #: Seconds the worker may take to answer on its API.
 STARTUP_S = 90.0
 #: Verdicts are complete once none came for this long after everything was consumed.
-QUIET_S = 3.0
+QUIET_S = 5.0
 #: Events sent at most ahead of what the worker has taken in.
 AHEAD = 1500
 
@@ -255,7 +255,9 @@ async def run_stream(worker: Worker, stream: Stream, rate: float, limit_s: float
     began = time.monotonic()
     reader = asyncio.create_task(read_verdicts(worker, out, stop))
     try:
-        await Sender(worker, rate, out).run(stream, began + limit_s)
+        sender = Sender(worker, rate, out)
+        await sender.run(stream, began + limit_s)
+        out.consumed = sender.taken
         await drain(worker, len(stream.events), out, began + limit_s)
     finally:
         stop.set()
