@@ -12,12 +12,13 @@ What ``handle`` does with a decision:
   carries it out: ``failed`` with its error, or ``applied``, the store's changes (a
   status, a budget, a copied campaign) committed with the log entry.
 
-The result goes back to the decisions topic, so the feed shows what happened.
+The result goes back to the decisions topic, so the feed shows what happened. While
+the SQL store is unreachable (a restart, a failover) each step waits and tries again
+(``store/retry.py``): an outage delays an action, it never drops one.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,7 @@ from warroom.rules.budget.effects import why_not
 from warroom.schemas.budget import BudgetDecision
 from warroom.store import decisions, switches
 from warroom.store.db import Store
+from warroom.store.retry import until_answered
 from warroom.streams import stats
 
 Check = Literal["duplicate", "kill_switch", "gone", "stale"]
@@ -46,9 +48,9 @@ class Actuator:
     async def handle(self, decision: BudgetDecision) -> BudgetDecision | None:
         """The decision with its result, or None when there is nothing new to report."""
         if decision.result != "proposed" or decision.mode == "shadow":
-            await asyncio.to_thread(self._note, decision)
+            await until_answered(lambda: self._note(decision), "actuator")
             return None
-        check = await asyncio.to_thread(self._check, decision)
+        check = await until_answered(lambda: self._check(decision), "actuator")
         if check == "duplicate":
             stats.count("actions.duplicate")
             return None
@@ -79,10 +81,11 @@ class Actuator:
 
     async def _settle(self, decision: BudgetDecision) -> BudgetDecision:
         try:
-            await asyncio.to_thread(self._record, decision)
+            await until_answered(lambda: self._record(decision), "actuator")
         except WarroomError as exc:  # the platform acted but the store refused the change
-            decision = decision.with_result("failed", f"store: {exc}")
-            await asyncio.to_thread(self._record, decision)
+            failed = decision.with_result("failed", f"store: {exc}")
+            await until_answered(lambda: self._record(failed), "actuator")
+            decision = failed
         stats.count(f"actions.{decision.result}")
         metrics.action(decision)
         return decision

@@ -10,7 +10,6 @@ applies the enforce-mode ones that are ``proposed``.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
@@ -27,6 +26,7 @@ from warroom.rules.rulebook import rulebook
 from warroom.schemas.budget import BudgetDecision
 from warroom.settings import get_settings
 from warroom.store import decisions
+from warroom.store.retry import until_answered
 from warroom.store.shared import shared
 from warroom.streams import stats, topics
 from warroom.streams.budget_states import campaign_state, creative_state
@@ -162,7 +162,7 @@ def _acted_lately() -> list[tuple[str, str, float, str]]:
 async def load_histories() -> None:
     """On start: the cool-downs and daily limits survive a restart (the decision log)."""
     try:
-        acted = await asyncio.to_thread(_acted_lately)
+        acted = await until_answered(_acted_lately, "load_histories")  # a store outage waits
     except WarroomError:  # no store in this process (agent tests)
         return
     stats.count("decisions.remembered", remember_acted(acted))
