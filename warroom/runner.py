@@ -140,6 +140,8 @@ def run_worker(
         serve_asgi(app, api, host=settings.web_host, port=port, timeout_graceful_shutdown=1)
         url = f"http://{settings.web_host}:{port}"
         services.append(Console(api, url, rate, seed, keys or {}))
+    else:  # no Faust web server on its fixed port 6066: a second worker on a host would fail
+        app.conf.web_enabled = False
     AppFirstWorker(
         app,
         *services,
