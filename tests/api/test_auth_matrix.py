@@ -274,6 +274,8 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
     ("GET", "/v1/audiences/retargeting", "/v1/audiences/retargeting", none, READ),
     ("GET", "/v1/funnels", "/v1/funnels", none, READ),
     ("GET", "/v1/fan-loop", "/v1/fan-loop", none, READ),
+    ("GET", "/v1/ab-tests", "/v1/ab-tests", none, READ),
+    ("GET", "/v1/ab-tests/{rule_id}", "/v1/ab-tests/ab.nope", none, READ),
     ("GET", "/v1/match", "/v1/match?creator=cr-1&product=SKU-1", none, READ),
     (
         "POST",

@@ -1,6 +1,6 @@
-"""``/v1/flash-sales`` and ``/v1/radar`` in-process against the real broker: the countdowns
-and radar rows the workers publish, filtered, sorted and shop-scoped; stock levels and
-searches ingested over HTTP with every refused item named."""
+"""``/v1/flash-sales``, ``/v1/radar`` and ``/v1/ab-tests`` in-process against the real
+broker: the countdowns, radar rows and test states the workers publish, filtered, sorted
+and shop-scoped; stock levels and searches ingested over HTTP with every refused item named."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from tests.api.models_topic import eventually, make_client, make_producer, uid
 from tests.auth import bearer, make_key
+from warroom.schemas.abtest import AbTestState, VariantState
 from warroom.schemas.flash import StockSnapshot
 from warroom.schemas.radar import RadarRow
 from warroom.streams import topics
@@ -39,20 +40,42 @@ def send(producer: KafkaProducer, topic: Any, *records: BaseModel) -> None:
 
 def snapshot(sku: str, shop: str, remaining: int, left: float | None, level: str) -> StockSnapshot:
     return StockSnapshot(
-        sku=sku, shop_id=shop, available=100, sold=100 - remaining, remaining=remaining,
-        pace_per_s=0.0 if left is None else remaining / left, seconds_left=left, level=level,
-        explanation="...", campaigns=["c1"], stopped=["c1"] if level == "stop" else [],
-        rule_version=1, updated_at=time.time(),
-    )  # fmt: skip
+        sku=sku,
+        shop_id=shop,
+        available=100,
+        sold=100 - remaining,
+        remaining=remaining,
+        pace_per_s=0.0 if left is None else remaining / left,
+        seconds_left=left,
+        level=level,
+        explanation="...",
+        campaigns=["c1"],
+        stopped=["c1"] if level == "stop" else [],
+        rule_version=1,
+        updated_at=time.time(),
+    )
 
 
 def row(product: str, shop: str, growth: float | None, tags: list[str]) -> RadarRow:
     return RadarRow(
-        product_id=product, shop_id=shop, searches=90, searches_before=20, search_growth=growth,
-        plays=10, completion_rate=0.4, impressions=4000, orders=12, orders_per_mille=3.0,
-        video_age_h=30.0, video_stage="peak", stock=500, stock_turnover_days=1.5, tags=tags,
-        rule_version=1, updated_at=time.time(),
-    )  # fmt: skip
+        product_id=product,
+        shop_id=shop,
+        searches=90,
+        searches_before=20,
+        search_growth=growth,
+        plays=10,
+        completion_rate=0.4,
+        impressions=4000,
+        orders=12,
+        orders_per_mille=3.0,
+        video_age_h=30.0,
+        video_stage="peak",
+        stock=500,
+        stock_turnover_days=1.5,
+        tags=tags,
+        rule_version=1,
+        updated_at=time.time(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +178,60 @@ def test_stock_levels_and_searches_are_ingested_with_refusals_named(client: Test
     }
     assert searched.status_code == 202
     assert [(r["index"], r["field"]) for r in searched.json()["rejected"]] == [(1, "product_id")]
+
+
+def ab_state(rule_id: str, shop: str, status: str) -> AbTestState:
+    variants = [
+        VariantState(
+            creative_id=c,
+            control=c == "a",
+            impressions=20_000,
+            clicks=n,
+            orders=0,
+            spend=0.0,
+            gmv=0.0,
+            value=n / 20_000,
+            p_value=None if c == "a" else p,
+        )
+        for c, n, p in (("a", 400, None), ("b", 640, 1e-6))
+    ]
+    return AbTestState(
+        rule_id=rule_id,
+        rule_version=1,
+        mode="enforce",
+        shop_id=shop,
+        metric="ctr",
+        alpha=0.05,
+        started_at=time.time() - 60,
+        status=status,
+        winner="b" if status == "decided" else None,
+        confidence=0.999999 if status == "decided" else None,
+        losers=["a"] if status == "decided" else [],
+        variants=variants,
+        updated_at=time.time(),
+    )
+
+
+def test_ab_tests_by_status_and_scope(
+    client: TestClient, producer: KafkaProducer, world: dict[str, str]
+) -> None:
+    shop, other = world["shop"], world["other"]
+    done, going, hidden = f"ab.{uid()}", f"ab.{uid()}", f"ab.{uid()}"
+    send(
+        producer,
+        topics.ab_tests_live,
+        ab_state(done, shop, "decided"),
+        ab_state(going, shop, "running"),
+        ab_state(hidden, other, "decided"),
+    )
+    eventually(lambda: client.get(f"/v1/ab-tests/{hidden}").status_code == 200)
+    store = client.app.state.runtime.store  # type: ignore[attr-defined]
+    key = bearer(make_key(store, "viewer", [shop]))
+
+    decided = client.get("/v1/ab-tests", params={"status": "decided"}, headers=key).json()
+    one = client.get(f"/v1/ab-tests/{done}", headers=key).json()
+
+    assert [t["rule_id"] for t in decided["data"]] == [done]
+    assert (one["winner"], one["confidence"], one["losers"]) == ("b", 0.999999, ["a"])
+    assert client.get(f"/v1/ab-tests/{hidden}", headers=key).status_code == 404
+    assert client.get("/v1/ab-tests", params={"status": "won"}).status_code == 422

@@ -17,6 +17,7 @@ from warroom.agents import (  # noqa: F401
     ingest_refunds,
     ingest_searches,
     ingest_stock,
+    judge_ab_tests,
     judge_orders,
     learn_match,
     publish_models,

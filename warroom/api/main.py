@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 from warroom import __version__
 from warroom.api.problems import stale_version, unstorable
 from warroom.api.routes import (
+    ab_tests,
     allow_list,
     audiences,
     audit,
@@ -107,6 +108,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
         audiences,
         funnels,
         fan_loop,
+        ab_tests,
         match,
         models,
         keys,

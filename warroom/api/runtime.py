@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from warroom.schemas.abtest import AbTestState
 from warroom.schemas.flash import StockSnapshot
 from warroom.schemas.internal import CampaignLive, CreativeLive
 from warroom.schemas.radar import RadarRow
@@ -17,7 +18,7 @@ from warroom.store.rulebook import ensure_builtin, ensure_playbook
 from warroom.streams import model_topics, topics
 from warroom.streams.feed import FeedHub
 from warroom.streams.journey_view import JourneyView
-from warroom.streams.latest_view import LatestView, radar_view, stock_view
+from warroom.streams.latest_view import LatestView, ab_test_view, radar_view, stock_view
 from warroom.streams.live import LiveView, campaign_view, creative_view
 from warroom.streams.model_view import ModelView
 from warroom.streams.producer import IngestProducer
@@ -41,6 +42,7 @@ class Runtime:
     stock: LatestView[StockSnapshot] = field(default_factory=stock_view)
     radar: LatestView[RadarRow] = field(default_factory=radar_view)
     journeys: JourneyView = field(default_factory=JourneyView)
+    ab_tests: LatestView[AbTestState] = field(default_factory=ab_test_view)
 
 
 def open_store(settings: Settings) -> Store:
@@ -101,6 +103,12 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
             bootstrap,
             [topics.journeys_live.get_topic_name()],
             rt.journeys.publish_envelope,
+            backlog=None,
+        ),
+        TopicTail(
+            bootstrap,
+            [topics.ab_tests_live.get_topic_name()],
+            rt.ab_tests.publish_envelope,
             backlog=None,
         ),
         # from the end: the shadow tally counts what this process saw since it started

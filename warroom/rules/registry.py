@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from warroom.errors import InvalidEntity
 from warroom.models.trust import TrustParams
+from warroom.rules.abtest import creative_test
 from warroom.rules.base import RuleParams
 from warroom.rules.budget.body import BudgetBody
 from warroom.rules.commission import splits
@@ -173,6 +174,12 @@ KINDS: dict[str, RuleKind] = {
         "viewer",
         fan_loop.Params,
         "Public-to-private loop: discovery channels and repurchase windows (T0 / T30)",
+    ),
+    "ab_test": RuleKind(
+        "budget",
+        "creative",
+        creative_test.Params,
+        "Creative A/B test: variants compared by CTR, CVR or ROI with an always-valid mSPRT",
     ),
     "condition": RuleKind(
         "budget", "campaign", None, "Budget rule: a condition over live metrics and an action"

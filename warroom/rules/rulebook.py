@@ -121,6 +121,10 @@ class Rulebook:
             if isinstance(v.params, BudgetBody) and v.scope == scope
         ]
 
+    def of_params(self, model: type[RuleParams]) -> list[RuleVersion]:
+        """The live rules whose parameters are a ``model`` (e.g. every A/B test)."""
+        return [v for _, v in sorted(self._current.items()) if isinstance(v.params, model)]
+
     def versions(self) -> dict[str, int]:
         return {rule_id: v.version for rule_id, v in sorted(self._current.items())}
 

@@ -1,4 +1,4 @@
-"""The API's view of a snapshot topic (stock countdowns, radar rows): the latest snapshot
+"""The API's view of a snapshot topic (stock countdowns, radar rows, A/B tests): the latest snapshot
 of each key, fed by a tail of every partition."""
 
 from __future__ import annotations
@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from warroom.schemas.abtest import AbTestState
 from warroom.schemas.flash import StockSnapshot
 from warroom.schemas.radar import RadarRow
 from warroom.streams.codecs import decode_trusted
 
-S = TypeVar("S", StockSnapshot, RadarRow)
+S = TypeVar("S", StockSnapshot, RadarRow, AbTestState)
 
 
 class LatestView(Generic[S]):
@@ -38,3 +39,7 @@ def stock_view() -> LatestView[StockSnapshot]:
 
 def radar_view() -> LatestView[RadarRow]:
     return LatestView(RadarRow, lambda r: r.product_id)
+
+
+def ab_test_view() -> LatestView[AbTestState]:
+    return LatestView(AbTestState, lambda t: t.rule_id)

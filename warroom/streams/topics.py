@@ -96,6 +96,8 @@ commissions = _topic("commissions")
 viewer_journeys = _topic("viewer-journeys", internal=True)
 #: Retargeting audience members, funnel and loop counts (``JourneyNews``), for the API.
 journeys_live = _topic("journeys-live", internal=True)
+#: Each creative A/B test's state (``AbTestState``), for the API.
+ab_tests_live = _topic("ab-tests-live", internal=True)
 
 ALL = (
     clicks,
@@ -133,6 +135,7 @@ ALL = (
     follows,
     viewer_journeys,
     journeys_live,
+    ab_tests_live,
     *model_topics.ALL,
 )
 

@@ -1,0 +1,1 @@
+"""Creative A/B tests: always-valid sequential comparisons (mixture SPRT) of variants."""
