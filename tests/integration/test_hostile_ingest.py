@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -164,6 +165,19 @@ def test_http_ingest_refuses_an_oversized_body_before_reading_it(server: Server)
     body = b"[" + b" " * 6_000_000 + b"]"
     resp = httpx.post(f"{server.url}/v1/events/orders", content=body, headers=ADMIN, timeout=30)
     assert resp.status_code == 413
+
+
+def test_http_ingest_refuses_an_oversized_chunked_body(server: Server) -> None:
+    """No Content-Length (chunked): refused once the bytes read pass the limit."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b"["
+        for _ in range(8):
+            yield b" " * 1_000_000
+
+    resp = httpx.post(f"{server.url}/v1/events/orders", content=chunks(), headers=ADMIN, timeout=30)
+    assert resp.status_code == 413
+    assert httpx.get(f"{server.url}/v1/health").status_code == 200
 
 
 def read_letters(server: Server, offsets: set[int], want: int, timeout: float = 30) -> list[dict]:
