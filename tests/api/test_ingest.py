@@ -401,7 +401,7 @@ def test_empty_body_is_422(client: TestClient, body: bytes) -> None:
 
 
 def test_unknown_event_kind_is_422(client: TestClient) -> None:
-    resp = client.post("/v1/events/refunds", json=[order()])
+    resp = client.post("/v1/events/likes", json=[order()])
 
     assert resp.status_code == 422
     [error] = resp.json()["detail"]
