@@ -63,10 +63,14 @@ def crud_ratio(runs: list[Run]) -> str:
 
 
 def failures(runs: list[Run]) -> list[str]:
-    """Each run's failed requests (first three shown)."""
+    """Each run's failed requests, counted by answer (status code or error), and the
+    first of each kind."""
     lines = []
     for r in runs:
-        if r.failures:
-            shown = "; ".join(r.failures[:3])
-            lines.append(f"FAILED {len(r.failures)} of {r.requests} {r.label}: {shown}")
+        kinds: dict[str, list[str]] = {}
+        for failure in r.failures:
+            answer = failure.split(": ", 1)[-1]
+            kinds.setdefault(answer.split()[0].split("(")[0], []).append(failure)
+        for kind, found in kinds.items():
+            lines.append(f"FAILED {len(found)} of {r.requests} {r.label} ({kind}): {found[0]}")
     return lines

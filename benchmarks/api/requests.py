@@ -33,10 +33,20 @@ def sample_orders(seed: int, n: int = 2000) -> list[Event]:
 
 
 def fresh(orders: list[Event], run: str) -> Iterator[Event]:
-    """The sample orders over and over, each with a new event and order id, stamped now."""
+    """The sample orders over and over, each with a new event and order id, stamped now;
+    each round with other users, devices and IPs (or every round would be one burst)."""
     now = datetime.now(UTC).isoformat()
     for k, order in enumerate(itertools.cycle(orders)):
-        yield {**order, "event_id": f"{run}-e{k}", "order_id": f"{run}-o{k}", "ts": now}
+        r = k // len(orders)
+        ids = {"event_id": f"{run}-e{k}", "order_id": f"{run}-o{k}", "ts": now}
+        yield {**order, **ids, **_round(order, r)} if r else {**order, **ids}
+
+
+def _round(order: Event, r: int) -> Event:
+    """The order's user, device and IP (second byte moved) for round ``r``."""
+    a, b, c, d = str(order["ip"]).split(".")
+    moved = {"user_id": f"{order['user_id']}-r{r}", "ip": f"{a}.{(int(b) + r) % 256}.{c}.{d}"}
+    return moved | ({"device_id": f"{order['device_id']}-r{r}"} if order.get("device_id") else {})
 
 
 def ingest_requests(orders: Iterator[Event], size: int, count: int) -> list[Request]:
