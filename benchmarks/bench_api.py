@@ -117,14 +117,14 @@ def print_report(args: argparse.Namespace, ingest: list[Run], crud: list[Run], l
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--events", type=int, default=40_000, help="orders per envelope size")
-    p.add_argument("--requests", type=int, default=2_000, help="most requests per size")
+    p.add_argument("--events", type=int, default=20_000, help="orders per envelope size")
+    p.add_argument("--requests", type=int, default=1_000, help="most requests per size")
     p.add_argument("--min-requests", type=int, default=20, help="fewest requests per size")
-    p.add_argument("--crud", type=int, default=500, help="requests per CRUD step")
+    p.add_argument("--crud", type=int, default=200, help="requests per CRUD step")
     p.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     p.add_argument("--partitions", type=int, default=4, help="partitions of every topic")
     p.add_argument("--seed", type=int, default=7, help="simulator seed")
-    p.add_argument("--timeout", type=float, default=300, help="seconds allowed in all")
+    p.add_argument("--timeout", type=float, default=600, help="seconds allowed in all")
     return p.parse_args(argv)
 
 
