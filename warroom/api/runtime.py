@@ -70,6 +70,12 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     feed_names = [
         topic.get_topic_name() for topic in (topics.verdicts, topics.decisions, topics.labels)
     ]
+    playbook = {
+        topics.stock_live.get_topic_name(): rt.stock.publish_envelope,
+        topics.radar_live.get_topic_name(): rt.radar.publish_envelope,
+        topics.journeys_live.get_topic_name(): rt.journeys.publish_envelope,
+        topics.ab_tests_live.get_topic_name(): rt.ab_tests.publish_envelope,
+    }
     tails = [
         TopicTail(bootstrap, feed_names, rt.feed.publish_envelope, backlog=rt.feed.recent.maxlen),
         TopicTail(
@@ -91,26 +97,8 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
             rt.models.publish_envelope,
             backlog=2000,
         ),
-        # flash-sale countdowns and radar rows: the latest of each SKU and product
-        TopicTail(
-            bootstrap, [topics.stock_live.get_topic_name()], rt.stock.publish_envelope, backlog=None
-        ),
-        TopicTail(
-            bootstrap, [topics.radar_live.get_topic_name()], rt.radar.publish_envelope, backlog=None
-        ),
-        # retargeting audiences, funnels and the fan loop, from the start
-        TopicTail(
-            bootstrap,
-            [topics.journeys_live.get_topic_name()],
-            rt.journeys.publish_envelope,
-            backlog=None,
-        ),
-        TopicTail(
-            bootstrap,
-            [topics.ab_tests_live.get_topic_name()],
-            rt.ab_tests.publish_envelope,
-            backlog=None,
-        ),
+        # flash sales, radar, journeys and A/B tests from the start: one consumer for the four
+        TopicTail(bootstrap, list(playbook), lambda t, raw: playbook[t](t, raw), backlog=None),
         # from the end: the shadow tally counts what this process saw since it started
         TopicTail(bootstrap, [topics.shadow.get_topic_name()], rt.shadow.add_envelope, backlog=0),
     ]
