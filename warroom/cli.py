@@ -211,6 +211,8 @@ def cmd_bench(args: argparse.Namespace) -> None:
     import subprocess
 
     where = Path(__file__).resolve().parent.parent / "benchmarks"
+    if args.name == "all" and args.options:
+        raise WarroomError("options go after one benchmark's name, e.g. warroom bench peers -h")
     names = BENCHES if args.name == "all" else (args.name,)
     scripts = [where / f"bench_{name}.py" for name in names]
     if not any(script.exists() for script in scripts):

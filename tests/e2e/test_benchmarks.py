@@ -79,3 +79,9 @@ def test_warroom_bench_runs_the_chosen_benchmark_and_refuses_an_unknown_one() ->
         [sys.executable, "-m", "warroom", "bench", "nosuch"], capture_output=True, text=True
     )
     assert refused.returncode == 2 and "invalid choice" in refused.stderr
+    ambiguous = subprocess.run(
+        [sys.executable, "-m", "warroom", "bench", "all", "--events", "5"],
+        capture_output=True,
+        text=True,
+    )
+    assert ambiguous.returncode == 2 and "one benchmark's name" in ambiguous.stderr
