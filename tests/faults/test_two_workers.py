@@ -79,3 +79,10 @@ async def test_the_survivor_takes_over_a_dead_workers_partitions(cluster: Cluste
     assert traffic.refused == 0
     assert all(counts[c] >= n for c, n in probe.items()), f"no takeover in 90 s: {counts}"
     assert all(final[c] >= n for c, n in traffic.sent.items()), "nothing lost"
+    if final != dict(traffic.sent):
+        pytest.xfail(
+            "known bug (reported, docs/reliability.md): counted twice after a takeover "
+            f"({sum(final.values())} counted, {forwarded} forwarded by ingest, "
+            f"{sum(traffic.sent.values())} sent)"
+        )
+    assert final == dict(traffic.sent)  # exact: nothing counted twice
