@@ -56,16 +56,21 @@ class Scene(Protocol):
 def _buy(
     scene: Scene, attack: Attack, ts: float, camp: Campaign, viewer: Viewer, ip: str, price: float
 ) -> list[Timed]:
-    """An attack order and its payment a few seconds later, labelled. Bots come in through
-    search, not an ad: the order is attributed to no campaign (it inflates no ROI)."""
-    order = scene.maker.order(ts, camp, viewer, ip, price)
-    for field_name in ("campaign_id", "creative_id", "creator_id"):
-        del order[field_name]
-    order["channel"] = "search"
+    """An attack order and its payment a few seconds later, labelled."""
+    order = unattributed(scene.maker.order(ts, camp, viewer, ip, price), "search")
     pay = scene.maker.payment(ts + 2.0, order["order_id"], order["amount"], viewer.viewer_id)
     attack.order_ids.append(order["order_id"])
     attack.event_ids += [order["event_id"], pay["event_id"]]
     return [(ts, "orders", order), (ts + 2.0, "payments", pay)]
+
+
+def unattributed(order: Event, channel: str) -> Event:
+    """The order as it comes in through search or the shop page, not an ad: attributed to
+    no campaign, so it changes no campaign's ROI (bots and group buys skip the ad funnel)."""
+    for name in ("campaign_id", "creative_id", "creator_id"):
+        del order[name]
+    order["channel"] = channel
+    return order
 
 
 def _stranger(scene: Scene) -> Viewer:
@@ -114,7 +119,7 @@ def near_miss(scene: Scene, at: float, span_s: float = 8.0) -> list[Timed]:
     for _ in range(scene.rng.randint(3, 5)):
         ts, camp = at + scene.rng.uniform(0, span_s), scene.rng.choice(scene.sellers)
         order = scene.maker.order(ts, camp, _stranger(scene), ip, camp.product.price)
-        user = order["user_id"]
+        order, user = unattributed(order, "shop"), order["user_id"]
         pay = scene.maker.payment(ts + 2.0, order["order_id"], order["amount"], user)
         out += [(ts, "orders", order), (ts + 2.0, "payments", pay)]
     return out
