@@ -35,6 +35,8 @@ from warroom.streams import stats
 from warroom.streams.replay import read_range
 
 log = logging.getLogger(__name__)
+#: Waits between attempts to load a checkpoint while the SQL store is down (~30 s in all).
+LOAD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 #: Reads ``topic[partition]`` from one offset to another (end excluded).
 Reader = Callable[[str, str, int, int, int | None], Awaitable[tuple[list[bytes], int]]]
 
@@ -66,6 +68,8 @@ class Recovery:
         reader: Reader = read_range,
     ) -> None:
         self.name = name
+        #: Checkpoints are the app's: two apps (app ids) may share one SQL store.
+        self.key = f"{get_settings().app_id}/{name}"
         self.state = state
         self.bootstrap = bootstrap or worker_bootstrap
         self.interval_s = get_settings().checkpoint_interval_s if interval_s is None else interval_s
@@ -75,6 +79,8 @@ class Recovery:
         self._changed: set[int] = set()
         self._fresh: set[int] = set()  # restored on assignment, no message admitted yet
         self._saved_at = 0.0
+        #: One restore per partition at a time: an assignment's and a first message's.
+        self._locks: dict[int, asyncio.Lock] = {}
 
     async def admit(self, topic: str, partition: int, offset: int) -> bool:
         """Whether the message at ``offset`` is new to the state (restoring first if needed)."""
@@ -82,9 +88,12 @@ class Recovery:
             return True  # no store (agent tests): nothing to restore or checkpoint
         nxt = self.next.get(partition)
         if nxt is None:
-            covered = await self._restore(topic, partition, offset)
-            nxt = offset if covered is None else covered
-        elif partition in self._fresh and offset > nxt:  # committed after the catch-up
+            async with self._lock(partition):  # an assignment may be restoring it
+                nxt = self.next.get(partition)
+                if nxt is None:
+                    covered = await self._restore(topic, partition, offset)
+                    nxt = offset if covered is None else covered
+        if partition in self._fresh and offset > nxt:  # committed after the catch-up
             values, _ = await self.reader(self.bootstrap(), topic, partition, nxt, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
@@ -124,11 +133,15 @@ class Recovery:
         if self.store() is None:
             return
         for partition in partitions:
-            if partition not in self.next:
-                covered = await self._restore(topic, partition, None)
-                if covered is not None:
-                    self.next[partition] = covered
-                    self._fresh.add(partition)
+            async with self._lock(partition):
+                if partition not in self.next:
+                    covered = await self._restore(topic, partition, None)
+                    if covered is not None:
+                        self.next[partition] = covered
+                        self._fresh.add(partition)
+
+    def _lock(self, partition: int) -> asyncio.Lock:
+        return self._locks.setdefault(partition, asyncio.Lock())
 
     async def _load(self, partition: int) -> Checkpoint | None:
         store = self.store()
@@ -137,14 +150,23 @@ class Recovery:
 
         def load() -> Checkpoint | None:
             with store.session() as session:
-                return checkpoints.load(session, self.name, partition)
+                return checkpoints.load(session, self.key, partition)
 
-        try:
-            return await asyncio.to_thread(load)
-        except Exception:  # a store outage must not stop the stream: start without it
-            log.exception("%s: could not load the checkpoint of partition %d", self.name, partition)
-            stats.count(f"recovery.{self.name}.load_failed")
-            return None
+        for wait in (*LOAD_RETRY_S, None):
+            try:
+                return await asyncio.to_thread(load)
+            except Exception:  # the store is down: wait for it a while, then go on without
+                stats.count(f"recovery.{self.name}.load_failed")
+                if wait is None:
+                    log.exception(
+                        "%s: no checkpoint of partition %d: starting from the first message",
+                        self.name,
+                        partition,
+                    )
+                    return None
+                log.warning("%s: checkpoint store unavailable; retrying in %gs", self.name, wait)
+                await asyncio.sleep(wait)
+        return None
 
     async def checkpoint(self, now: float, force: bool = False) -> int:
         """Save the changed partitions' state when ``interval_s`` has passed; returns how many."""
@@ -162,7 +184,7 @@ class Recovery:
 
         def save() -> None:
             with store.session() as session:
-                checkpoints.save(session, self.name, cps)
+                checkpoints.save(session, self.key, cps)
 
         try:
             await asyncio.to_thread(save)

@@ -33,17 +33,24 @@ async def read_range(
 async def _read(
     consumer: AIOKafkaConsumer, tp: TopicPartition, start: int, end: int | None
 ) -> tuple[list[bytes], int]:
+    """Read to ``end``; without one, to the high watermark the first fetch reports (what
+    the partition held when the replay began: messages arriving meanwhile are left to
+    the agent, which would otherwise see them twice)."""
     values: list[bytes] = []
     deadline = time.monotonic() + DEADLINE_S
     after = start
     while (end is None or after < end) and time.monotonic() < deadline:
         batch = (await consumer.getmany(tp, timeout_ms=QUIET_MS, max_records=10_000)).get(tp, [])
-        if not batch and end is None:
-            break
+        if end is None:
+            end = consumer.highwater(tp)
+            if end is None and not batch:
+                break
         for message in batch:
             if end is not None and message.offset >= end:
                 return values, after
             if message.value is not None:
                 values.append(message.value)
             after = message.offset + 1
+        if not batch and end is not None and after >= end:
+            break
     return values, after

@@ -3,6 +3,7 @@ redeliveries; checkpoints go to a real SQLite store, the topic is a list."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -126,4 +127,45 @@ async def test_an_assigned_partition_is_restored_before_its_first_message(store:
     await recovery.assign(TOPIC, [0])  # caught up to the end of the log: all 20
     assert sums.sums[0] == sum(range(1, 21))
     await consume(sums, recovery, range(12, 20))  # redelivered from the commit: skipped
+    assert sums.sums[0] == sum(range(1, 21))
+
+
+async def test_an_assignment_and_a_first_message_restore_the_partition_once(
+    store: Store,
+) -> None:
+    sums, recovery = worker(store)
+    await consume(sums, recovery, range(0, 5))
+    await recovery.checkpoint(now=0.0, force=True)
+
+    sums, recovery = worker(store)
+    first = asyncio.ensure_future(recovery.assign(TOPIC, [0]))
+    await asyncio.sleep(0)  # the assignment is restoring when the first message comes
+    admitted = await recovery.admit(TOPIC, 0, 12)
+    await first
+    assert not admitted  # the assignment's catch-up held it already
+    assert sums.sums[0] == sum(range(1, 21))
+
+
+async def test_a_checkpoint_waits_for_the_store_to_come_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sums, recovery = worker(store)
+    await consume(sums, recovery, range(0, 5))
+    await recovery.checkpoint(now=0.0, force=True)
+    monkeypatch.setattr("warroom.streams.recovery.LOAD_RETRY_S", (0.01, 0.01))
+    down = {"left": 2}
+
+    class Flaky:
+        def __init__(self) -> None:
+            self.real = store
+
+        def session(self):  # type: ignore[no-untyped-def]
+            if down["left"]:
+                down["left"] -= 1
+                raise OSError("store down")
+            return self.real.session()
+
+    sums = Sums()
+    recovery = Recovery("sums", sums, lambda: "unused", 3600, lambda: Flaky(), read)  # type: ignore[arg-type,return-value]
+    await consume(sums, recovery, range(12, 20))
     assert sums.sums[0] == sum(range(1, 21))
