@@ -107,7 +107,15 @@ async def test_the_api_under_load_while_rules_are_published(cluster: Cluster) ->
         await until_counted(client, traffic.sent, timeout=90)
         stop_at = time.monotonic() + DURATION_S
         loops = [client_loop(load, traffic, campaign, stop_at) for _ in range(CLIENTS)]
-        *_, delays = await asyncio.gather(*loops, publisher(cluster.server(api), client, stop_at))
+        # the publisher idles while it waits for verdicts: no keep-alive, or a connection
+        # the server closed after its 5 s keep-alive may be reused (a client-side race)
+        fresh = httpx.Limits(max_keepalive_connections=0)
+        async with httpx.AsyncClient(
+            base_url=api.url, headers=ADMIN, timeout=30, limits=fresh
+        ) as publishing:
+            *_, delays = await asyncio.gather(
+                *loops, publisher(cluster.server(api), publishing, stop_at)
+            )
         counts = await settled(client, traffic.sent, timeout=60)
     errors = sum(n for code, n in load.codes.items() if code >= 500)
     lat = sorted(load.latencies)
