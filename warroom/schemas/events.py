@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from warroom.schemas.types import EventTime, Id, IpAddress, Money, Text
 
@@ -24,6 +24,10 @@ class Event(BaseModel):
 
     event_id: Id
     ts: EventTime
+    #: Where ingest read it: (input partition, offset, position among the message's valid
+    #: events). Not part of the event: it lets state downstream skip an event the ingest
+    #: hop forwarded twice (after a crash, before its input offsets were committed).
+    _origin: tuple[int, int, int] | None = PrivateAttr(default=None)
 
 
 class Viewer(BaseModel):

@@ -23,6 +23,9 @@ class Activity(BaseModel):
     spend: int = 0
     gmv: int = 0
     completed: bool = False  # a play watched to the end
+    #: The ingested event's origin: (input topic code, partition, offset, position); see
+    #: ``Event._origin``. None for activities without one (tests, replays of old data).
+    src: tuple[int, int, int, int] | None = None
 
 
 class CampaignMinute(BaseModel):

@@ -7,13 +7,19 @@ import pickle
 from collections.abc import Iterable
 
 from warroom.schemas.internal import Activity
+from warroom.streams import stats
 from warroom.streams.budget_states import shop_zone
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.partitioning import partition_for
 from warroom.streams.windows import CreativeCounters, MinuteCounters
 
 #: Bumped when the checkpoint's shape changes: an older one is not loaded.
-FORMAT = 1
+FORMAT = 2
+#: An origin this far (in input offsets) behind the last one seen is not a re-forwarded
+#: copy but a new input log (a topic recreated): counted, and its marks start again.
+REWIND_MAX = 1_000_000
+Source = tuple[int, int]  # (input topic code, input partition)
+Mark = tuple[int, int]  # (input offset, position in the message)
 
 
 class CampaignState:
@@ -23,11 +29,29 @@ class CampaignState:
         self.counters = counters
         self.creatives = creatives
         self.partitions = partitions
+        #: Per partition of campaign-activity, the last origin counted from each input
+        #: partition: the ingest hop may forward an event twice (after a crash).
+        self.marks: dict[int, dict[Source, Mark]] = {}
 
     def add(self, activity: Activity, now: float | None) -> bool:
-        """Count one activity; False when it came too late for the minutes kept."""
+        """Count one activity; False when it came too late for the minutes kept. An
+        activity the ingest hop forwarded again is skipped (counted in stats)."""
+        if self._forwarded_again(activity):
+            stats.count("duplicates.campaign_activity")
+            return True
         self.creatives.add(activity, now=now)
         return self.counters.add(activity, now=now)
+
+    def _forwarded_again(self, activity: Activity) -> bool:
+        if activity.src is None:
+            return False
+        code, part, offset, position = activity.src
+        marks = self.marks.setdefault(partition_for(activity.campaign_id, self.partitions), {})
+        last = marks.get((code, part))
+        if last is not None and (offset, position) <= last and last[0] - offset <= REWIND_MAX:
+            return True
+        marks[(code, part)] = (offset, position)
+        return False
 
     def fold(self) -> None:
         """Add the batch's increments to each key's shop-local day."""
@@ -42,20 +66,28 @@ class CampaignState:
 
     def dump(self, partition: int) -> bytes:
         campaigns, creatives = self._on(partition)
-        saved = (FORMAT, self.counters.export(campaigns), self.creatives.export(creatives))
+        saved = (
+            FORMAT,
+            self.counters.export(campaigns),
+            self.creatives.export(creatives),
+            self.marks.get(partition, {}),
+        )
         return pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
 
     def load(self, partition: int, data: bytes | None) -> None:
         campaigns, creatives = self._on(partition)
         self.counters.forget(campaigns)
         self.creatives.forget(creatives)
+        self.marks.pop(partition, None)
         if data is None:
             return
-        version, counters, creatives_saved = pickle.loads(data)  # our own rows, written by save()
+        version, *saved = pickle.loads(data)  # our own rows, written by dump()
         if version != FORMAT:
             raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        counters, creatives_saved, marks = saved
         self.counters.restore(counters)
         self.creatives.restore(creatives_saved)
+        self.marks[partition] = marks
 
     def replay(self, values: Iterable[bytes]) -> None:
         for raw in values:

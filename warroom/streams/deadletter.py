@@ -53,6 +53,8 @@ def split(kind: str, messages: Iterable[Source]) -> tuple[list[Event], list[Dead
         except InvalidEvent as exc:
             dead.append(letter(src, exc.message, src.value))
             continue
+        for position, event in enumerate(events):
+            event._origin = (src.partition, src.offset, position)
         good.extend(events)
         dead.extend(letter(src, r.message, r.raw, r.index, r.field) for r in rejected)
     return good, dead

@@ -33,6 +33,14 @@ def input_key(kind: str, event: Event) -> str:
     return str(getattr(event, INPUT_KEYS[kind]))
 
 
+#: Input topic codes in an activity's origin (clicks and orders share campaign-activity).
+CLICKS, ORDERS = 0, 1
+
+
+def origin(code: int, event: Event) -> tuple[int, int, int, int] | None:
+    return None if event._origin is None else (code, *event._origin)
+
+
 def click_activity(click: Click) -> Activity:
     return Activity(
         campaign_id=click.campaign_id,
@@ -42,6 +50,7 @@ def click_activity(click: Click) -> Activity:
         kind=click.kind,
         spend=money_units(click.cost),
         completed=watched_to_the_end(click),
+        src=origin(CLICKS, click),
     )
 
 
@@ -61,6 +70,7 @@ def order_activity(order: Order) -> Activity | None:
         ts=order.ts.timestamp(),
         kind="order",
         gmv=money_units(order.amount),
+        src=origin(ORDERS, order),
     )
 
 
