@@ -14,10 +14,11 @@ from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
+from warroom.rules.base import Hit
 from warroom.rules.radar import hot_product
 from warroom.rules.radar.coupon import coupon_decision
-from warroom.rules.radar.metrics import radar_metrics
-from warroom.rules.rulebook import rulebook
+from warroom.rules.radar.metrics import RadarCounts, RadarMetrics, radar_metrics
+from warroom.rules.rulebook import RuleVersion, rulebook
 from warroom.schemas.budget import BudgetDecision
 from warroom.schemas.radar import ProductFlow, RadarRow
 from warroom.settings import get_settings
@@ -48,45 +49,60 @@ follow_partitions(app, topics.product_activity, recovery)
 _moved: set[str] = set()
 
 
+def new_coupon(
+    product_id: str, held: ProductCounts, hit: Hit, rule: RuleVersion, now: float
+) -> BudgetDecision | None:
+    """The product's coupon on the campaign selling it most, unless it went out already."""
+    campaign = held.top_campaign()
+    if campaign is None:
+        return None
+    shop = str((entities.get("campaign", campaign) or {}).get("shop_id") or held.shop_id)
+    params = cast(hot_product.Params, rule.params)
+    decision = coupon_decision(
+        hit, product_id, (campaign, shop), (rule.version, rule.mode, params), now
+    )
+    if decision is None or decision.key == held.issued:
+        return None  # off, or sent already (the key holds one a day)
+    held.issued = decision.key
+    return decision
+
+
+def row_of(
+    product_id: str, held: ProductCounts, c: RadarCounts, m: RadarMetrics, stamp: tuple[int, float]
+) -> RadarRow:
+    """The table row; ``stamp``: the rule version and when."""
+    return RadarRow(
+        product_id=product_id,
+        shop_id=held.shop_id,
+        searches=c.searches,
+        searches_before=c.searches_before,
+        search_growth=m.search_growth,
+        plays=c.plays,
+        completion_rate=m.completion_rate,
+        impressions=c.impressions,
+        orders=c.orders,
+        orders_per_mille=m.orders_per_mille,
+        video_age_h=m.video_age_h,
+        video_stage=m.video_stage,
+        stock=c.stock,
+        stock_turnover_days=m.stock_turnover_days,
+        tags=list(held.tags),
+        rule_version=stamp[0],
+        updated_at=stamp[1],
+    )
+
+
 def judge(product_id: str, now: float) -> tuple[RadarRow, BudgetDecision | None]:
+    """The product's radar row, and its coupon when it is newly hot."""
     rule = rulebook.current(hot_product.RULE_ID)
     params = cast(hot_product.Params, rule.params)
     held = products.items[product_id]
     counts = held.counts(product_id, now, params.window_s)
     metrics = radar_metrics(counts, params.new_video_h)
     hit = hot_product.hot_product(counts, metrics, params) if rule.mode != "off" else None
-    decision = None
-    campaign = held.top_campaign()
-    if hit is not None and campaign is not None:
-        shop = str((entities.get("campaign", campaign) or {}).get("shop_id") or held.shop_id)
-        decision = coupon_decision(
-            hit, product_id, (campaign, shop), (rule.version, rule.mode, params), now
-        )
-    if decision is not None and decision.key == held.issued:
-        decision = None  # sent already (the key holds one a day)
-    elif decision is not None:
-        held.issued = decision.key
     held.tags = (params.tag,) if hit is not None else ()
-    row = RadarRow(
-        product_id=product_id,
-        shop_id=held.shop_id,
-        searches=counts.searches,
-        searches_before=counts.searches_before,
-        search_growth=metrics.search_growth,
-        plays=counts.plays,
-        completion_rate=metrics.completion_rate,
-        impressions=counts.impressions,
-        orders=counts.orders,
-        orders_per_mille=metrics.orders_per_mille,
-        video_age_h=metrics.video_age_h,
-        video_stage=metrics.video_stage,
-        stock=counts.stock,
-        stock_turnover_days=metrics.stock_turnover_days,
-        tags=list(held.tags),
-        rule_version=rule.version,
-        updated_at=now,
-    )
-    return row, decision
+    decision = None if hit is None else new_coupon(product_id, held, hit, rule, now)
+    return row_of(product_id, held, counts, metrics, (rule.version, now)), decision
 
 
 async def publish(now: float) -> None:
