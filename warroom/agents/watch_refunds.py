@@ -66,7 +66,8 @@ def judge(sale: ShopSale, now: datetime) -> Verdict | None:
     for scope, key in zip(SCOPES, (sale.shop_id, sale.sku), strict=True):
         hit = refund_spike.refund_spike(tally.counts(scope, key, sale.ts, params), params)
         if hit is not None:
-            hits.append((hit, rule))
+            hits = [(hit, rule)]  # one signal: a SKU's spike is its shop's (no double score)
+            break
     entities = [f"order:{sale.order_id}", f"shop:{sale.shop_id}", f"sku:{sale.sku}"]
     standing = allow_list.standing(hits, entities, now.timestamp())
     return refund_verdict_for(sale, standing, rulebook.current("risk.thresholds"), now)

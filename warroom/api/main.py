@@ -7,10 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 
 from warroom import __version__
-from warroom.api.problems import stale_version, unstorable
+from warroom.api.problems import stale_version, store_busy, unstorable
 from warroom.api.routes import (
     ab_tests,
     allow_list,
@@ -91,6 +91,7 @@ def create_api(settings: Settings, bootstrap: str) -> FastAPI:
     api.add_exception_handler(WarroomError, warroom_error)
     api.add_exception_handler(StaleVersion, stale_version)
     api.add_exception_handler(DataError, unstorable)
+    api.add_exception_handler(OperationalError, store_busy)
     entities = (shops, products, creators, campaigns, creatives, audit)
     for module in (
         events,

@@ -21,3 +21,10 @@ async def unstorable(request: Request, exc: Exception) -> JSONResponse:
     nul = "NUL" in str(exc) or "\\u0000" in str(exc)
     why = "text may not contain NUL (\\u0000) characters" if nul else "a value cannot be stored"
     return JSONResponse({"detail": why, "field": None}, status_code=422)
+
+
+async def store_busy(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After when the SQL store is locked or unreachable (SQLite under
+    concurrent writers, a PostgreSQL restart): the request changed nothing; send it again."""
+    body = {"detail": "the store is busy or unavailable; retry shortly", "field": None}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
