@@ -235,6 +235,16 @@ MATRIX: list[tuple[str, str, str, Body, set[str]]] = [
     ),
     ("GET", "/v1/rules/{rule_id}/shadow", "/v1/rules/risk.same_ip_burst/shadow", none, READ),
     ("GET", "/v1/rules/{rule_id}/shadow", "/v1/rules/budget.m/shadow", none, READ),
+    (
+        "POST",
+        "/v1/rules/{rule_id}/backtest",
+        "/v1/rules/risk.same_ip_burst/backtest",
+        lambda r: {"since": "2026-11-20T00:00:00Z", "until": "2026-11-21T00:00:00Z"},
+        READ,
+    ),
+    ("GET", "/v1/reports/traffic", "/v1/reports/traffic", none, READ),
+    ("GET", "/v1/reports/profit", "/v1/reports/profit", none, READ),
+    ("GET", "/v1/reports/risk", "/v1/reports/risk", none, READ),
     ("GET", "/v1/reviews", "/v1/reviews", none, READ),
     ("GET", "/v1/reviews/{order_id}", "/v1/reviews/o-none", none, READ),
     (
