@@ -45,11 +45,13 @@ clickhouse:
 		$(SUDO) apt-get update && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends clickhouse-server; }
 
-# The page tests drive Debian's Chromium headless through Playwright (no `playwright install`).
+# The page tests drive Debian's Chromium headless through Playwright (no `playwright install`);
+# a small CJK font so the page's Chinese labels render (tests, docs/screenshots).
 chromium:
-	@test -x /usr/bin/chromium || { \
+	@{ test -x /usr/bin/chromium && test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc; } || { \
 		$(SUDO) apt-get update && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends \
+			chromium fonts-wqy-microhei; }
 
 # The docker tests validate docker/compose.yml offline with Debian's docker-compose (1.29);
 # --no-install-recommends, or apt pulls in a Docker engine.

@@ -64,6 +64,12 @@ async function boot() {
     setKey($("#login-key").value);
     location.reload();
   });
+  window.addEventListener("hashchange", () => {
+    if (new URLSearchParams(location.hash.slice(1)).has("key")) {
+      adoptKeyFromLink(); // a new link pasted into this tab: sign in with its key
+      location.reload();
+    }
+  });
   if (!key()) return askForKey("");
   try {
     startApp(await signIn());

@@ -23,7 +23,9 @@ export function flat(summary) {
 function comparison(live, draft) {
   const [a, b] = [flat(live && live.summary), flat(draft.summary)];
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-  const numeric = keys.filter((k) => typeof a[k] === "number" || typeof b[k] === "number");
+  const numbers = keys.filter((k) => typeof a[k] === "number" || typeof b[k] === "number");
+  const differ = numbers.filter((k) => (a[k] ?? 0) !== (b[k] ?? 0));
+  const numeric = differ.length ? differ : numbers; // the chart shows what the draft changes
   const cell = (v) => h("td", { class: "num" }, v === undefined || v === null ? "—" : String(v));
   const series = [
     { name: t("bt.live"), values: numeric.map((k) => a[k] ?? 0) },

@@ -27,11 +27,11 @@ export function bars(labels, series, { width = 640, height = 180 } = {}) {
   const max = Math.max(...all, 1e-9);
   const plotH = height - pad.bottom - pad.top;
   const slot = (width - pad.left) / Math.max(labels.length, 1);
-  const barW = Math.max(1, (slot * 0.8) / series.length);
+  const barW = Math.min(48, Math.max(1, (slot * 0.8) / series.length));
   series.forEach((s, k) => {
     s.values.forEach((v, i) => {
       const hgt = ((Number(v) || 0) / max) * plotH;
-      const x = pad.left + i * slot + slot * 0.1 + k * barW;
+      const x = pad.left + i * slot + (slot - barW * series.length) / 2 + k * barW;
       const rect = svg("rect", { x, y: pad.top + plotH - hgt, width: barW, height: hgt, class: s.cls || `s${k}` });
       const tip = svg("title");
       tip.textContent = `${labels[i]} · ${s.name}: ${v}`;

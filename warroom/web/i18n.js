@@ -81,7 +81,6 @@ const LABELS = {
   "rev.empty": ["The queue is empty.", "队列为空。"],
   "rev.count": ["orders", "个订单"],
   "rules.id": ["rule", "规则"],
-  "rules.family": ["family", "类别"],
   "rules.kind": ["kind", "类型"],
   "rules.mode": ["live mode", "生效模式"],
   "rules.live": ["live version", "生效版本"],

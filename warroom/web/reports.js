@@ -30,10 +30,19 @@ function numericColumns(columns) {
   return columns.filter((c) => !NOT_MEASURES.test(c)).filter((c) => rows.some((r) => typeof r[c] === "number" || (typeof r[c] === "string" && r[c] !== "" && !Number.isNaN(Number(r[c])) && !TIME_NAMES.includes(c))));
 }
 
-/** Totals of ``column`` per time bucket, in time order. */
-function series(time, column) {
+const CATEGORIES = ["campaign_id", "shop_id", "rule", "sku", "creative_id"];
+
+/** Time on the x axis, or a category when every row falls in one time bucket. */
+function xAxis(columns, time) {
+  const buckets = new Set(rows.map((r) => r[time]));
+  if (time && buckets.size > 1) return time;
+  return CATEGORIES.find((c) => columns.includes(c)) || time;
+}
+
+/** Totals of ``column`` per value of ``axis`` (time buckets or a category), sorted. */
+function series(axis, column) {
   const totals = new Map();
-  for (const r of rows) totals.set(r[time], (totals.get(r[time]) || 0) + (Number(r[column]) || 0));
+  for (const r of rows) totals.set(r[axis], (totals.get(r[axis]) || 0) + (Number(r[column]) || 0));
   const keys = [...totals.keys()].sort();
   return [keys, keys.map((k) => totals.get(k))];
 }
@@ -48,8 +57,9 @@ function drawChart() {
     fill(pick, numeric.map((c) => h("option", { value: c, selected: c === first }, c)));
     pick.dataset.columns = numeric.join();
   }
-  if (!time || !numeric.length) return fill($("#report-chart"));
-  const [labels, values] = series(time, pick.value || numeric[0]);
+  const axis = xAxis(columns, time);
+  if (!axis || !numeric.length) return fill($("#report-chart"));
+  const [labels, values] = series(axis, pick.value || numeric[0]);
   fill($("#report-chart"), bars(labels.map((l) => String(l).replace("T", " ").slice(0, 16)), [{ name: pick.value, values }]));
 }
 

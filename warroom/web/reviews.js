@@ -55,12 +55,31 @@ function row(review) {
   );
 }
 
+const PAGE = 100;
+let offset = 0;
+
+function query() {
+  const params = new URLSearchParams({ status: $("#review-status").value, limit: PAGE, offset });
+  for (const name of ["shop_id", "rule"]) {
+    const value = $(`#review-filters [name=${name}]`).value.trim();
+    if (value) params.set(name, value);
+  }
+  return `/v1/reviews?${params}`;
+}
+
 async function load() {
-  const status = $("#review-status").value;
-  const page = await get(`/v1/reviews?status=${status}&limit=200`);
+  const page = await get(query());
   fill($("#reviews tbody"), page.data.map(row));
   $("#reviews-empty").hidden = page.data.length > 0;
   $("#review-count").textContent = String(page.count);
+  $("#review-page").textContent = page.count > PAGE ? `${offset + 1}–${offset + page.data.length}` : "";
+  $("#review-prev").disabled = offset === 0;
+  $("#review-next").disabled = offset + PAGE >= page.count;
+}
+
+function turn(step) {
+  offset = Math.max(0, offset + step * PAGE);
+  refreshReviews();
 }
 
 /** Reload the queue now (and keep the error, if any, on screen). */
@@ -88,7 +107,13 @@ function autoRefresh() {
 
 export function startReviews(isVisible) {
   visible = isVisible;
-  $("#review-status").addEventListener("change", refreshReviews);
+  $("#review-filters").addEventListener("input", () => {
+    offset = 0;
+    refreshReviews();
+  });
+  $("#review-filters").addEventListener("submit", (e) => e.preventDefault());
+  $("#review-prev").addEventListener("click", () => turn(-1));
+  $("#review-next").addEventListener("click", () => turn(1));
   records.addEventListener("record", onRecord);
   setInterval(autoRefresh, EVERY_MS);
 }

@@ -21,7 +21,6 @@ function listRow(rule) {
     "tr",
     { class: selected === rule.id ? "selected" : "", dataset: { rule: rule.id }, tabindex: "0" },
     h("td", {}, h("code", {}, rule.id)),
-    h("td", {}, rule.family),
     h("td", {}, rule.kind),
     h("td", {}, body ? h("span", { class: `badge mode-${body.mode}` }, body.mode) : "—"),
     h("td", { class: "num" }, rule.live_version ? `v${rule.live_version}` : "—"),

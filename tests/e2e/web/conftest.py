@@ -3,6 +3,7 @@ package, driven by Playwright), keys of every role, and helpers that send events
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.auth import ADMIN
 from tests.conftest import Server, start_warroom, stop_warroom
+from tests.e2e.web.events import burst, fresh_ip
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROLES = ("admin", "buyer", "risk", "ingest", "viewer")
@@ -28,8 +30,15 @@ def web(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
 
 @pytest.fixture(scope="package")
 def api(web: Server) -> Iterator[httpx.Client]:
-    """An admin's HTTP client of ``web``."""
+    """An admin's HTTP client of ``web``, once its pipeline works end to end: a probe
+    burst's held order has reached the review queue (a worker that has just started may
+    still be joining its consumer groups)."""
     with httpx.Client(base_url=web.url, headers=ADMIN, timeout=10) as client:
+        deadline = time.monotonic() + 60
+        order = burst(client, fresh_ip(), shop="probe")[-1]
+        while client.get(f"/v1/reviews/{order}").status_code != 200:
+            assert time.monotonic() < deadline, "the probe burst was not queued in 60 s"
+            time.sleep(0.5)
         yield client
 
 

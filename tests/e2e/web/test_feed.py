@@ -3,6 +3,8 @@ newest first, explains itself when opened, and the filters and language switch w
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from playwright.sync_api import expect
@@ -78,3 +80,38 @@ def test_a_bad_key_is_refused_and_the_page_asks_for_another(
     page.fill("#login-key", keys["risk"])
     page.click("#login button")
     expect(page.locator("#who")).to_contain_text("risk")
+
+
+def test_a_busy_feed_is_drawn_in_batches_and_capped(page_as: PageAs, api: httpx.Client) -> None:
+    page = page_as("viewer")
+    page.evaluate(
+        """() => {
+            window.drawn = 0;  // DOM updates of the list
+            window.frames = 0;  // animation frames meanwhile
+            new MutationObserver(() => window.drawn++).observe(
+                document.querySelector("#feed"), {childList: true});
+            const tick = () => { window.frames++; requestAnimationFrame(tick); };
+            requestAnimationFrame(tick);
+        }"""
+    )
+    ips = [fresh_ip() for _ in range(6)]
+    last = [burst(api, ip, n=60)[-1] for ip in ips]  # 6 × 55 orders over the limit
+    expect(page.locator("#feed li", has_text=f"order {last[-1]} ")).to_be_visible(timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#feed-count').textContent.split(' / ')[1] >= 330"
+    )
+    assert page.locator("#feed li").count() == 300  # the cap
+    drawn, frames = page.evaluate("[window.drawn, window.frames]")
+    assert drawn <= frames + 1, f"{drawn} DOM updates in {frames} frames"  # one per frame
+    assert drawn < 330, f"{drawn} DOM updates for 330 verdicts"
+    drained(api, last)
+
+
+def drained(api: httpx.Client, orders: list[str], timeout: float = 120) -> None:
+    """Wait until the review queue has taken in ``orders`` (330 held orders keep the
+    queueing agent busy for a while; the next tests expect their orders queued at once)."""
+    deadline = time.monotonic() + timeout
+    for order in orders:
+        while api.get(f"/v1/reviews/{order}").status_code != 200:
+            assert time.monotonic() < deadline, f"{order} not queued in {timeout} s"
+            time.sleep(0.5)

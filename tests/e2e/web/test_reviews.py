@@ -4,6 +4,8 @@ decide see the queue without the buttons."""
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -18,7 +20,9 @@ def queued(page: Page, api: httpx.Client) -> tuple[str, Locator]:
     """A burst's held order as a row of the open queue (the tab reloads it, but not
     while the pointer is over the queue: it moves away first, as a person's would)."""
     page.mouse.move(5, 5)
-    order = burst(api, fresh_ip())[-1]
+    shop = f"shop-{uuid.uuid4().hex[:8]}"
+    page.fill("#review-filters [name=shop_id]", shop)  # the queue may hold many orders
+    order = burst(api, fresh_ip(), shop=shop)[-1]
     row = page.locator(f'#reviews tr[data-order="{order}"]')
     expect(row).to_be_visible(timeout=15_000)
     return order, row
