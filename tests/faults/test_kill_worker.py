@@ -84,10 +84,9 @@ async def test_a_worker_killed_mid_stream_loses_and_repeats_nothing(cluster: Clu
             c: (await client.get(f"/v1/campaigns/{c}")).json()["daily_budget"] for c in campaigns
         }
     recovery = {k: v for k, v in worker.counters().items() if k.startswith("recovery.")}
-    verdicts = verdicts_by_ip(cluster.bootstrap, f"{cluster.app_id}.verdicts.v1")
+    caught = await attacks_held(cluster, traffic.attacks, timeout=30)
     forwarded = impressions_forwarded(cluster, campaigns)
 
-    caught = {ip for ip in traffic.attacks if held(verdicts.get(ip, []), traffic.attacks[ip])}
     duplicates = sum(v for k, v in recovery.items() if k.endswith(".skipped"))
     record(
         "kill_worker",
@@ -140,6 +139,18 @@ async def applied(client: httpx.AsyncClient, rule: str) -> list[dict[str, Any]]:
     params = {"rule_id": rule, "result": "applied", "limit": 500}
     found: list[dict[str, Any]] = (await client.get("/v1/decisions", params=params)).json()["data"]
     return found
+
+
+async def attacks_held(cluster: Cluster, attacks: dict[str, list[str]], timeout: float) -> set[str]:
+    """The attacks (IPs) with a hold verdict on the verdicts topic, read again until every
+    attack has one or ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = verdicts_by_ip(cluster.bootstrap, f"{cluster.app_id}.verdicts.v1")
+        caught = {ip for ip, orders in attacks.items() if held(found.get(ip, []), orders)}
+        if caught == set(attacks) or time.monotonic() > deadline:
+            return caught
+        await asyncio.sleep(1)
 
 
 def held(verdicts: list[dict[str, Any]], order_ids: list[str]) -> bool:
