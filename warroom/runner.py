@@ -87,9 +87,11 @@ class Console(Service):
                 item = await sub.queue.get()
                 if item.record.get("result") == "proposed":
                     continue  # its outcome (applied, skipped, failed) follows
+                if item.record.get("reason") == "not_sustained":
+                    continue  # a stop waiting for its condition to hold: every minute
                 model = kinds.get(item.kind)
-                line = model.model_validate(item.record).line() if model else item.data.decode()
-                print(line, flush=True)
+                if model is not None:  # model reports and the like: on the page only
+                    print(model.model_validate(item.record).line(), flush=True)
 
 
 def run_worker(

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from warroom.agents.count_campaigns import counters, creatives
 from warroom.app import app
@@ -71,14 +73,18 @@ def is_news(decision: BudgetDecision) -> bool:
 
 
 def judged(
-    rules: list[RuleRef], entity: EntityState, values: Values, now: float
+    rules: list[RuleRef],
+    entity: EntityState,
+    values: Values,
+    now: float,
+    earlier: Callable[[float], Values] | None = None,
 ) -> list[BudgetDecision]:
     """The new decisions of ``rules`` on ``entity``, remembered in its histories."""
     out = []
     for rule in rules:
         pair = (rule.id, entity.id)
         history = histories.get(pair, History())
-        decision = decide(rule, entity, values, history, budget_switch.kill, now)
+        decision = decide(rule, entity, values, history, budget_switch.kill, now, earlier)
         if decision is not None and is_news(decision):
             histories[pair] = remember(history, decision)
             out.append(decision)
@@ -96,10 +102,10 @@ def evaluate_campaigns(now: float, only: set[str] | None = None) -> list[BudgetD
         entity = campaign_state(campaign_id, minutes)
         if entity is not None:
             day = counters.days.day(campaign_id)
-            values = metric_values(
-                minutes, now, day=day, zone=entity.time_zone, fields=entity.fields()
+            at = partial(
+                metric_values, minutes, day=day, zone=entity.time_zone, fields=entity.fields()
             )
-            out += judged(rules, entity, values, now)
+            out += judged(rules, entity, at(now), now, at)
     return out
 
 
@@ -119,15 +125,15 @@ def evaluate_creatives(now: float, only: set[str] | None = None) -> list[BudgetD
             if entity is None:
                 continue
             rank = {"ctr_rank_pct": ctr_rank_pct(ctrs[creative_id], ctrs.values())}
-            values = metric_values(
+            at = partial(
+                metric_values,
                 mins,
-                now,
                 day=creatives.days.day(creative_id),
                 zone=entity.time_zone,
                 fields=entity.fields(),
                 features=rank,
             )
-            out += judged(rules, entity, values, now)
+            out += judged(rules, entity, at(now), now, at)
     return out
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from warroom.backtest.series import COUNTERS, MinuteSeries
 from warroom.backtest.values import values_at
 from warroom.rules.budget.engine import EntityState, RuleRef, decide, remember
 from warroom.rules.budget.guardrails import History
+from warroom.rules.condition.closures import Values
 from warroom.schemas.budget import BudgetDecision
 from warroom.schemas.types import MONEY_UNITS
 
@@ -47,6 +49,11 @@ def _enforced(rule: RuleRef) -> RuleRef:
     return rule.model_copy(update={"body": rule.body.model_copy(update={"mode": "enforce"})})
 
 
+def _values_then(series: MinuteSeries, entity: EntityState, condition: str, t: float) -> Values:
+    """The values at ``t`` (what ``sustain_minutes`` looks back at)."""
+    return values_at(series, int(t // 60), t, entity, condition)
+
+
 def replay_entity(
     rule: RuleRef, entity: EntityState, series: MinuteSeries, start: int, end: int
 ) -> BudgetOutcome:
@@ -58,7 +65,8 @@ def replay_entity(
         entity = entity.model_copy(update={"conversions": conversions})
         values = values_at(series, minute, now, entity, rule.body.condition)
         out.evaluations += 1
-        decision = decide(rule, entity, values, history, False, now)
+        earlier = partial(_values_then, series, entity, rule.body.condition)
+        decision = decide(rule, entity, values, history, False, now, earlier)
         if decision is None:
             continue
         history = remember(history, decision)

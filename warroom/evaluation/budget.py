@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from warroom.evaluation.market import Tally, creative_minute, planned_spend
@@ -155,7 +156,10 @@ class Books:
             for rule in refs:
                 pair = (rule.id, entity_id)
                 history = self.histories.get(pair, History())
-                decision = decide(rule, self.states[entity_id], values, history, False, now)
+                decision = decide(
+                    rule, self.states[entity_id], values, history, False, now,
+                    partial(self._values, state),
+                )  # fmt: skip
                 if decision is not None:
                     self.histories[pair] = remember(history, decision)
                     if decision.result == "proposed":

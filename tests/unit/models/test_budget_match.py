@@ -5,6 +5,7 @@ score, and the playbook's fast-stop on ROI is held back by the match guard at 75
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import pytest
 
@@ -60,23 +61,25 @@ def scored(view: ModelView, score: float) -> None:
 
 
 def low_roi_decision(view: ModelView) -> tuple[str, str | None]:
-    """The playbook's fast-stop on ROI, on a campaign that spent ¥60 for ¥20 of sales."""
+    """The playbook's fast-stop on ROI, on a campaign that spent ¥60 for ¥20 of sales in
+    each of the last 12 minutes (its ROI has stayed under 1 for the sustain minutes)."""
     minutes = [
         CampaignMinute(
-            minute=int(NOW // 60) - 1,
+            minute=int(NOW // 60) - ago,
             impressions=9000,
             clicks=90,
             spend=60 * 10_000,
             orders=1,
             gmv=20 * 10_000,
         )
+        for ago in range(12, 0, -1)
     ]
     entity = budget_states.campaign_state("8812", minutes)
     assert entity is not None
-    values = metric_values(minutes, NOW, day=None, zone=entity.time_zone, fields=entity.fields())
+    at = partial(metric_values, minutes, day=None, zone=entity.time_zone, fields=entity.fields())
     body = PLAYBOOK["budget.fast_stop_low_roi"].body
     rule = RuleRef.of(RuleVersion("budget.fast_stop_low_roi", 1, "enforce", body, "campaign"))
-    decision = decide(rule, entity, values, History(), False, NOW)
+    decision = decide(rule, entity, at(NOW), History(), False, NOW, at)
     assert decision is not None
     return decision.result, decision.reason
 

@@ -53,6 +53,13 @@ class Guardrails(_Frozen):
     match_score_guard: float | None = Field(
         75, ge=0, le=100, description="no fast-stop on ROI alone at or above this match score"
     )
+    sustain_minutes: int = Field(
+        0,
+        ge=0,
+        le=120,
+        description="the condition must also have held at each of the last N minute ends "
+        "(evaluated every minute, a window dips by chance: this keeps a blip from acting)",
+    )
 
 
 class BudgetBody(_Frozen):

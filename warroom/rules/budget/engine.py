@@ -22,6 +22,7 @@ derived from the key (``copy_id``), so a redelivered copy creates nothing new.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import ROUND_UP, Decimal
 from functools import lru_cache
@@ -128,8 +129,10 @@ def decide(
     history: History,
     kill_switch: bool,
     now: float,
+    earlier: Callable[[float], Values] | None = None,
 ) -> BudgetDecision | None:
-    """The rule's decision on ``entity`` at ``now``, or None (see the module docstring)."""
+    """The rule's decision on ``entity`` at ``now``, or None (see the module docstring).
+    ``earlier(t)`` gives the values as of an earlier time ``t``, for ``sustain_minutes``."""
     body, action = rule.body, rule.body.action
     if body.mode == "off" or entity.status != "active" or not _fits(rule, entity):
         return None
@@ -153,6 +156,8 @@ def decide(
         now=now,
     )
     skips = blocking(body.guardrails, condition, action.type, facts) + ([room] if room else [])
+    if (lapse := unsustained(body.guardrails.sustain_minutes, condition, earlier, now)) is not None:
+        skips.insert(0, lapse)
     reason = skips[0].reason if skips else ("shadow" if body.mode == "shadow" else None)
     thresholds = {
         "condition": body.condition,
@@ -179,6 +184,21 @@ def decide(
         window_end=datetime.fromtimestamp(window_end(now), UTC),
         decided_at=datetime.fromtimestamp(now, UTC),
     )
+
+
+def unsustained(
+    minutes: int, condition: Condition, earlier: Callable[[float], Values] | None, now: float
+) -> Skip | None:
+    """``not_sustained`` when the condition did not hold at one of the last ``minutes``
+    minute ends (None: it held at every one, or nothing is asked)."""
+    if minutes == 0:
+        return None
+    if earlier is None:  # the caller cannot look back: the rule cannot be sure
+        return Skip("not_sustained", {"sustain_minutes": minutes, "held_for_min": None})
+    for back in range(1, minutes + 1):
+        if not condition(earlier(window_end(now) - 60 * (back - 1) - 1)):
+            return Skip("not_sustained", {"sustain_minutes": minutes, "held_for_min": back - 1})
+    return None
 
 
 def _fits(rule: RuleRef, entity: EntityState) -> bool:

@@ -37,6 +37,7 @@ SkipReason = Literal[
     "daily_limit",
     "cap_reached",
     "shadow",
+    "not_sustained",
 ]
 ActionType = Literal["pause", "scale", "copy"]
 #: History entries kept per (rule, entity): enough for any daily limit (at most 100).

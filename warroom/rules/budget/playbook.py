@@ -53,7 +53,7 @@ PLAYBOOK: dict[str, Play] = {
             mode="enforce",
             condition="ctr_60m < 0.01 and impressions_60m >= 5000",
             action=Pause(type="pause"),
-            guardrails=Guardrails(min_impressions=5000, learning_minutes=30),
+            guardrails=Guardrails(min_impressions=5000, learning_minutes=30, sustain_minutes=10),
         ),
     ),
     "budget.fast_stop_low_roi": Play(
@@ -64,7 +64,7 @@ PLAYBOOK: dict[str, Play] = {
             mode="enforce",
             condition="roi_60m < 1 and spend_60m >= 2 * target_cpa",
             action=Pause(type="pause"),
-            guardrails=Guardrails(learning_minutes=30, match_score_guard=75),
+            guardrails=Guardrails(learning_minutes=30, match_score_guard=75, sustain_minutes=10),
         ),
     ),
     "budget.fast_scale_winners": Play(

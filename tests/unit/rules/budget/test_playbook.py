@@ -4,6 +4,7 @@ on live counters."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -51,6 +52,17 @@ def spread(minutes: int, at: int = MINUTE, **totals: int) -> list[CampaignMinute
     return out
 
 
+#: How long the low-ROI and low-CTR stops' conditions must have held (``sustain_minutes``).
+SUSTAIN = 10
+
+
+def steady(window: int, **per_window: int) -> list[CampaignMinute]:
+    """The same rate for ``window + SUSTAIN`` minutes: ``per_window`` in every ``window``
+    minutes up to now, and already in each of the last ``SUSTAIN`` minutes' windows."""
+    minutes = window + SUSTAIN
+    return spread(minutes, **{k: v * minutes // window for k, v in per_window.items()})
+
+
 def judge(
     rule_id: str,
     minutes: list[CampaignMinute],
@@ -64,11 +76,11 @@ def judge(
     for m in minutes:
         day = feed(day, m, ZONE)
     features = {"ctr_rank_pct": ctr_rank_pct}
-    values = metric_values(
-        minutes, now, day=day, zone=ZONE, fields=entity.fields(), features=features
+    at = partial(
+        metric_values, minutes, day=day, zone=ZONE, fields=entity.fields(), features=features
     )
     rule = RuleRef(id=rule_id, version=1, body=PLAYBOOK[rule_id].body)
-    return decide(rule, entity, values, history or History(), False, now)
+    return decide(rule, entity, at(now), history or History(), False, now, at)
 
 
 def test_every_play_is_a_valid_rulebook_draft() -> None:
@@ -99,7 +111,7 @@ def test_every_play_is_a_valid_rulebook_draft() -> None:
 def test_fast_stop_on_spend_without_orders_in_30_min(
     case: str, totals: dict[str, int], paused: bool
 ) -> None:
-    d = judge("budget.fast_stop_no_orders", spread(30, **totals))
+    d = judge("budget.fast_stop_no_orders", steady(30, **totals))
 
     assert (d is not None and d.result == "proposed") is paused, case
     if d is not None and case.startswith("¥620"):
@@ -216,7 +228,7 @@ def test_fast_copy_clones_a_winning_creative_once() -> None:
 def test_match_score_guard_blocks_a_pause_on_low_roi_alone(
     case: str, match_score: float | None, orders: int, result: tuple[str, str | None]
 ) -> None:
-    minutes = spread(60, spend=700 * YUAN, orders=orders, gmv=350 * YUAN)  # ROI 0.5
+    minutes = steady(60, spend=700 * YUAN, orders=orders, gmv=350 * YUAN)  # ROI 0.5
 
     d = judge("budget.fast_stop_low_roi", minutes, campaign(match_score=match_score))
 
@@ -225,7 +237,7 @@ def test_match_score_guard_blocks_a_pause_on_low_roi_alone(
 
 
 def test_match_score_guard_does_not_save_a_plan_burning_money_without_orders() -> None:
-    minutes = spread(30, spend=700 * YUAN)
+    minutes = steady(30, spend=700 * YUAN)
     entity = campaign(match_score=90.0)
 
     low_roi = judge("budget.fast_stop_low_roi", minutes, entity)
@@ -253,3 +265,23 @@ def test_ctr_rank_is_a_feature_the_engine_reads() -> None:
     assert top is not None
     assert top.observed["ctr_rank_pct"] == 5.0
     assert middling is None
+
+
+def test_a_low_roi_stop_waits_until_the_roi_has_stayed_low_for_the_sustain_minutes() -> None:
+    """An hour at ROI 3, then one expensive minute pulls the hour's ROI under 1: a blip,
+    not yet a loser (judged every minute, a window dips by chance): skipped as not
+    sustained. The same ROI held for the sustain minutes is stopped."""
+    healthy = spread(60, spend=700 * YUAN, orders=12, gmv=2100 * YUAN)
+    sudden = [CampaignMinute(minute=MINUTE + 1, spend=2000 * YUAN), *healthy]
+    d = judge("budget.fast_stop_low_roi", sudden, now=(MINUTE + 1) * 60 + 30)
+
+    assert d is not None and (d.result, d.reason) == ("skipped", "not_sustained")
+    steadily_low = steady(60, spend=700 * YUAN, orders=2, gmv=350 * YUAN)
+    d = judge("budget.fast_stop_low_roi", steadily_low)
+    assert d is not None and d.result == "proposed"
+
+
+def test_no_orders_at_all_stops_at_once() -> None:
+    """Spend with no order is not noise: the no-orders stop needs no sustain."""
+    d = judge("budget.fast_stop_no_orders", spread(30, spend=620 * YUAN))
+    assert d is not None and d.result == "proposed"
