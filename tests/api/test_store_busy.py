@@ -23,7 +23,7 @@ def test_a_locked_store_answers_503_and_the_retry_succeeds(broker: str, tmp_path
     )
     body = shop()
     with TestClient(create_api(settings, broker), headers=ADMIN) as client:
-        holder = sqlite3.connect(tmp_path / "warroom.db", timeout=0)
+        holder = sqlite3.connect(tmp_path / "warroom.db", timeout=10)
         holder.execute("BEGIN EXCLUSIVE")  # another writer, for longer than the busy timeout
         try:
             resp = client.post("/v1/shops", json=body)

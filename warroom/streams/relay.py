@@ -10,6 +10,7 @@ import logging
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from sqlalchemy.exc import OperationalError
 
 from warroom.store import outbox
 from warroom.store.db import Store
@@ -52,6 +53,9 @@ class OutboxRelay:
             except (KafkaError, OSError) as exc:
                 log.warning("outbox relay: broker unavailable (%r); will retry", exc)
                 await self._drop_producer()
+            except OperationalError as exc:  # the store is locked or down: a message sent
+                # but not marked is sent again (at-least-once; every reader is idempotent)
+                log.warning("outbox relay: SQL store unavailable (%s); will retry", exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
             self._wake.clear()

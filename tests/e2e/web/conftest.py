@@ -54,8 +54,11 @@ def keys(api: httpx.Client) -> dict[str, str]:
     return {role: new_key(api, role) for role in ROLES}
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module. Playwright's sync API runs an event loop in the main
+    thread while it is open: kept open past these modules, every async test after them
+    fails ("Runner.run() cannot be called from a running event loop")."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `make chromium` installs Debian's package")
     with sync_playwright() as pw:
