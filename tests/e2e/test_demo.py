@@ -116,7 +116,8 @@ async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
 
         # the playbook's budget rules act on the simulated ad platform: the money burner
         # (true ROI 0) is paused within a minute and stops spending; winners are scaled
-        pause = next_match(
+        pause = seen_or_next(  # the burner may be paused before the first burst is held
+            log,
             out,
             re.compile(r"^PAUSE campaign (88\d9) .*budget\.fast_stop_\w+ v2 \| applied$"),
             timeout=60,
