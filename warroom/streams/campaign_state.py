@@ -3,7 +3,6 @@ campaign-activity topic, for checkpoints and replay (``recovery.py``)."""
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterable
 
 from warroom.schemas.internal import Activity
@@ -11,6 +10,7 @@ from warroom.streams import stats
 from warroom.streams.budget_states import shop_zone
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 from warroom.streams.windows import CreativeCounters, MinuteCounters
 
 #: Bumped when the checkpoint's shape changes: an older one is not loaded.
@@ -66,13 +66,8 @@ class CampaignState:
 
     def dump(self, partition: int) -> bytes:
         campaigns, creatives = self._on(partition)
-        saved = (
-            FORMAT,
-            self.counters.export(campaigns),
-            self.creatives.export(creatives),
-            self.marks.get(partition, {}),
-        )
-        return pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
+        counters, mine = self.counters.export(campaigns), self.creatives.export(creatives)
+        return pack(FORMAT, (counters, mine, self.marks.get(partition, {})))
 
     def load(self, partition: int, data: bytes | None) -> None:
         campaigns, creatives = self._on(partition)
@@ -81,10 +76,7 @@ class CampaignState:
         self.marks.pop(partition, None)
         if data is None:
             return
-        version, *saved = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
-        counters, creatives_saved, marks = saved
+        counters, creatives_saved, marks = unpack(data, FORMAT)
         self.counters.restore(counters)
         self.creatives.restore(creatives_saved)
         self.marks[partition] = marks

@@ -6,7 +6,6 @@ retargeting audience (a heap), so a timer never scans every viewer."""
 from __future__ import annotations
 
 import heapq
-import pickle
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from warroom.rules.journeys.retargeting import ClickSeen
 from warroom.schemas.journeys import Journey
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 
 FORMAT = 1
 MAX_CREATIVES = 50  # per viewer: the funnel remembers the latest ones
@@ -71,15 +71,13 @@ class JourneyState:
         return viewer
 
     def dump(self, partition: int) -> bytes:
-        return pickle.dumps((FORMAT, self.parts.get(partition)), pickle.HIGHEST_PROTOCOL)
+        return pack(FORMAT, self.parts.get(partition))
 
     def load(self, partition: int, data: bytes | None) -> None:
         self.parts.pop(partition, None)
         if data is None:
             return
-        version, part = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        part = unpack(data, FORMAT)
         if part is not None:
             self.parts[partition] = part
 

@@ -3,11 +3,11 @@ replay (``recovery.py``): the shape the flash-sale and radar agents share."""
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 
 FORMAT = 1
 V = TypeVar("V")
@@ -26,16 +26,14 @@ class KeyedState(Generic[V]):
 
     def dump(self, partition: int) -> bytes:
         saved = {k: self.items[k] for k in self._on(partition)}
-        return pickle.dumps((FORMAT, saved), protocol=pickle.HIGHEST_PROTOCOL)
+        return pack(FORMAT, saved)
 
     def load(self, partition: int, data: bytes | None) -> None:
         for k in self._on(partition):
             del self.items[k]
         if data is None:
             return
-        version, saved = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        saved = unpack(data, FORMAT)
         self.items.update(saved)
 
     def replay(self, values: Iterable[bytes]) -> None:

@@ -3,12 +3,12 @@ by that entity, for checkpoints and replay (``recovery.py``)."""
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable
 
 from warroom.schemas.events import Order
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 from warroom.streams.windows import SlidingLog
 
 FORMAT = 1
@@ -37,16 +37,13 @@ class LogState:
         return [k for k in self.log().ids() if partition_for(k, self.partitions) == partition]
 
     def dump(self, partition: int) -> bytes:
-        saved = (FORMAT, self.log().export(self._on(partition)))
-        return pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
+        return pack(FORMAT, self.log().export(self._on(partition)))
 
     def load(self, partition: int, data: bytes | None) -> None:
         self.log().forget(self._on(partition))
         if data is None:
             return
-        version, saved = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        saved = unpack(data, FORMAT)
         self.log().restore(saved)
 
     def replay(self, values: Iterable[bytes]) -> None:

@@ -3,7 +3,6 @@ in time and count, and cut by partition of the risk-hits topic for checkpoints."
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterable
 from typing import cast
 
@@ -14,6 +13,7 @@ from warroom.schemas.decisions import Verdict
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.ledger import Recent
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 
 #: Orders are remembered this long (event time): later hits start a new verdict.
 HORIZON_S = 6 * 3600
@@ -43,16 +43,14 @@ class OrderVerdicts:
     def dump(self, partition: int) -> bytes:
         saved = [self.known.get(k) for k in self._on(partition)]
         rows = [v.model_dump_json() for v in saved if v is not None]
-        return pickle.dumps((FORMAT, rows), protocol=pickle.HIGHEST_PROTOCOL)
+        return pack(FORMAT, rows)
 
     def load(self, partition: int, data: bytes | None) -> None:
         for key in self._on(partition):
             self.known.pop(key)
         if data is None:
             return
-        version, rows = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        rows = unpack(data, FORMAT)
         for row in rows:
             verdict = Verdict.model_validate_json(row)
             self.known.put(verdict.order_id, verdict.event_ts.timestamp(), verdict)

@@ -3,7 +3,6 @@ partition of payments-by-order (keyed by order id), for checkpoints and replay."
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from warroom.schemas.internal import OrderOrPayment, OrderSeen
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.ledger import ParkingLot, Recent
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 
 FORMAT = 1
 
@@ -42,13 +42,9 @@ class PaymentState:
 
     def dump(self, partition: int) -> bytes:
         orders, sightings, parked = self._held(partition)
-        saved = (
-            FORMAT,
-            [(k, self.orders.get(k)) for k in orders],
-            [(k, self.sightings.get(k)) for k in sightings],
-            parked,
-        )
-        return pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
+        saved_orders = [(k, self.orders.get(k)) for k in orders]
+        saved_sightings = [(k, self.sightings.get(k)) for k in sightings]
+        return pack(FORMAT, (saved_orders, saved_sightings, parked))
 
     def load(self, partition: int, data: bytes | None) -> None:
         orders, sightings, parked = self._held(partition)
@@ -60,9 +56,7 @@ class PaymentState:
             self.parked.remove(payment)
         if data is None:
             return
-        version, saved_orders, saved_sightings, saved_parked = pickle.loads(data)  # ours
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        saved_orders, saved_sightings, saved_parked = unpack(data, FORMAT)
         for k, order in saved_orders:
             self.orders.put(k, order.ts, order)
         for k, sighting in saved_sightings:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable
 
 from warroom.schemas.events import Order
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.partitioning import partition_for
 from warroom.streams.prices import SkuPrices
+from warroom.streams.snapshots import pack, unpack
 
 FORMAT = 1
 
@@ -22,16 +22,13 @@ class PriceState:
         return [k for k in self.prices().skus() if partition_for(k, self.partitions) == partition]
 
     def dump(self, partition: int) -> bytes:
-        saved = (FORMAT, self.prices().export(self._on(partition)))
-        return pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
+        return pack(FORMAT, self.prices().export(self._on(partition)))
 
     def load(self, partition: int, data: bytes | None) -> None:
         self.prices().forget(self._on(partition))
         if data is None:
             return
-        version, saved = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        saved = unpack(data, FORMAT)
         self.prices().restore(saved)
 
     def replay(self, values: Iterable[bytes]) -> None:

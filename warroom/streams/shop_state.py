@@ -3,11 +3,11 @@ shop, for checkpoints and replay. A SKU's counts go with the shop that sells it.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 
 FORMAT = 1
 
@@ -34,16 +34,13 @@ class ShopState:
         return self.tally().owned(lambda shop: partition_for(shop, self.partitions) == partition)
 
     def dump(self, partition: int) -> bytes:
-        saved = (FORMAT, self.tally().export(self._on(partition)))
-        return pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
+        return pack(FORMAT, self.tally().export(self._on(partition)))
 
     def load(self, partition: int, data: bytes | None) -> None:
         self.tally().forget(self._on(partition))
         if data is None:
             return
-        version, saved = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        saved = unpack(data, FORMAT)
         self.tally().restore(saved)
 
     def replay(self, values: Iterable[bytes]) -> None:

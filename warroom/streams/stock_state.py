@@ -4,7 +4,6 @@ topic for checkpoints and replay (``recovery.py``)."""
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -12,6 +11,7 @@ from warroom.rules.flash.stock_guard import StockCount
 from warroom.schemas.flash import SkuFlow
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 
 FORMAT = 1
 
@@ -69,16 +69,14 @@ class StockState:
 
     def dump(self, partition: int) -> bytes:
         saved = {k: self.skus[k] for k in self._on(partition)}
-        return pickle.dumps((FORMAT, saved), protocol=pickle.HIGHEST_PROTOCOL)
+        return pack(FORMAT, saved)
 
     def load(self, partition: int, data: bytes | None) -> None:
         for k in self._on(partition):
             del self.skus[k]
         if data is None:
             return
-        version, saved = pickle.loads(data)  # our own rows, written by dump()
-        if version != FORMAT:
-            raise ValueError(f"checkpoint format {version}, expected {FORMAT}")
+        saved = unpack(data, FORMAT)
         self.skus.update(saved)
 
     def replay(self, values: Iterable[bytes]) -> None:
