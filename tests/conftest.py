@@ -53,18 +53,21 @@ def start_warroom(
         "WARROOM_ADMIN_KEY": ADMIN_TOKEN,
         **env,
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "warroom", command],
-        env=environ,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = cwd / f"warroom-{command}-{app_id}-{port}.log"
+    with log.open("wb") as out:  # the child keeps its own handle
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "warroom", command],
+            env=environ,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"warroom {command} exited with {proc.returncode}")
+            tail = log.read_text(errors="replace")[-4000:]
+            raise RuntimeError(f"warroom {command} exited with {proc.returncode}; log:\n{tail}")
         try:
             if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
                 return Server(url, bootstrap, app_id, proc)

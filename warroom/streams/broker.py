@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import random
 import shutil
 import signal
 import socket
@@ -24,12 +25,44 @@ log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 
 
+#: Ports handed out by ``free_port`` in this process: never the same one twice.
+_handed_out: set[int] = set()
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    """The kernel's range for outgoing connections' local ports (Linux), else the IANA one."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 49152, 65535
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
+    """A TCP port nobody listens on right now, from below the kernel's ephemeral range.
+
+    A port from ``bind(0)`` is an ephemeral one: between picking it and a server binding it
+    (a worker takes seconds to start), any outgoing connection on the machine may take it,
+    and the server then fails with "address already in use". Ports below the range are
+    never handed to connections, so only another explicit bind can collide.
+    """
+    high = min(_ephemeral_range()[0], 32768)
+    low = max(1024, high - 12000)
+    for _ in range(200):
+        port = random.randrange(low, high)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
         return port
+    with socket.socket() as sock:  # a crowded range: let the kernel choose
+        sock.bind((host, 0))
+        chosen: int = sock.getsockname()[1]
+        return chosen
 
 
 def find_tansu(configured: Path | None = None) -> Path:
