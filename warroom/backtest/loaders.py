@@ -11,6 +11,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
+from warroom.backtest.night import OrderColumns
 from warroom.backtest.risk import OrderRow, PaymentRow
 from warroom.backtest.series import MinuteSeries
 from warroom.schemas.events import Payment
@@ -47,6 +50,10 @@ OPTIONAL = ("shop_id", "sku", "ip", "user_id", "device_id", "unit_price")
 BUSY = """AND {key} IN (
         SELECT {key} FROM orders WHERE ts >= %(since)s AND ts < %(until)s AND {key} != ''
         GROUP BY {key} HAVING count() > %(least)s)"""
+NIGHT_ORDERS = """
+    SELECT toUInt32(ts), order_id, shop_id, sku, amount
+    FROM orders FINAL WHERE ts >= %(since)s AND ts < %(until)s {shop}
+    ORDER BY ts, order_id"""
 PAYMENTS = """
     SELECT toUInt32(ts), payment_id, order_id, amount, toString(method), toString(status),
            order_amount, has_order
@@ -110,6 +117,18 @@ async def orders(
         OrderRow(float(ts), oid, shop, sku, ip, user, device, Decimal(price), Decimal(amount))
         for ts, oid, shop, sku, ip, user, device, price, amount in rows
     ]
+
+
+async def order_columns(
+    warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
+) -> OrderColumns:
+    """Orders in [since, until) in time order, as columns: time, id, shop, SKU, amount."""
+    sql = NIGHT_ORDERS.format(shop=_shop(shop_id))
+    rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
+    if not rows:
+        return OrderColumns(np.zeros(0), [], [], [], [])
+    ts, oid, shop, sku, amount = zip(*rows, strict=True)
+    return OrderColumns(np.fromiter(ts, np.float64, len(ts)), oid, shop, sku, amount)
 
 
 async def payments(

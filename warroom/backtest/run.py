@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from warroom.backtest import loaders, report
 from warroom.backtest.budget import replay_budget
+from warroom.backtest.night import OrderColumns, replay_night_columns
 from warroom.backtest.plan import Plan, Version
 from warroom.backtest.risk import (
     Hits,
@@ -18,7 +19,6 @@ from warroom.backtest.risk import (
     PaymentRow,
     replay_bursts,
     replay_mismatch,
-    replay_night,
     replay_prices,
 )
 from warroom.backtest.series import MinuteSeries
@@ -90,6 +90,7 @@ class RiskHistory:
 
     def __init__(self) -> None:
         self.orders: list[OrderRow] = []
+        self.columns: OrderColumns | None = None  # night surge: the orders as columns
         self.payments: list[PaymentRow] = []
         self.prices = PriceHistory()
         self.hourly = HourlyHistory()
@@ -113,13 +114,16 @@ async def load_risk(
         h.orders = await loaders.orders(warehouse, since, until, shop, needs=needs)
         h.prices = await load_prices(warehouse, since, DECAY)
     elif plan.kind == "night_surge":
-        start, needs = since - timedelta(days=1), frozenset({"shop_id", "sku"})
-        h.orders = await loaders.orders(warehouse, start, until, shop, needs=needs)
+        start = since - timedelta(days=1)
+        h.columns = await loaders.order_columns(warehouse, start, until, shop)
         h.hourly = await load_hourly(warehouse, since)
     else:
         h.payments = await loaders.payments(warehouse, since, until, shop)
     h.labels = await loaders.labels(warehouse, since, until)
-    h.judged = len(h.payments) or await loaders.order_count(warehouse, since, until, shop)
+    if h.columns is not None:
+        h.judged = int((h.columns.ts >= since.timestamp()).sum())
+    else:
+        h.judged = len(h.payments) or await loaders.order_count(warehouse, since, until, shop)
     return h
 
 
@@ -131,15 +135,18 @@ def hits_of(plan: Plan, v: Version, h: RiskHistory, since: float) -> Hits:
         return replay_bursts(kind, h.orders, cast(entity_burst.Params, p), since)
     if plan.kind == "price_deviation":
         return replay_prices(h.orders, cast(price_deviation.Params, p), h.prices, DECAY)
-    if plan.kind == "night_surge":
+    if plan.kind == "night_surge" and h.columns is not None:
         params = cast(night_surge.Params, p)
-        return replay_night(h.orders, params, plan.zones, h.hourly, since)
+        return replay_night_columns(h.columns, params, plan.zones, h.hourly, since)
     return replay_mismatch(h.payments, cast(payment_mismatch.Params, p))
 
 
 def risk_side(plan: Plan, v: Version, h: RiskHistory, since: datetime) -> report.Side:
     hits = hits_of(plan, v, h, since.timestamp())
     amounts: dict[str, Decimal] = {o.order_id: o.amount for o in h.orders}
+    if h.columns is not None:
+        c = h.columns
+        amounts |= {oid: a for oid, a in zip(c.order_id, c.amount, strict=True) if oid in hits}
     amounts |= {p.payment.order_id: p.payment.amount for p in h.payments}
     summary = report.risk_summary(hits, plan.thresholds, h.judged, amounts, h.labels)
     return _side(v, summary, report.risk_decisions(hits, plan.thresholds), len(hits))
@@ -163,7 +170,8 @@ async def backtest(
         loaded = time.perf_counter()
         for v in _versions(plan):
             sides.append(await asyncio.to_thread(risk_side, plan, v, h, since))
-        rows = {"orders": len(h.orders), "payments": len(h.payments), "labels": len(h.labels)}
+        orders = len(h.orders) + (len(h.columns) if h.columns is not None else 0)
+        rows = {"orders": orders, "payments": len(h.payments), "labels": len(h.labels)}
     return report.BacktestReport(
         rule_id=plan.rule_id,
         kind=plan.kind,
