@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 RETRY_OPEN_S = 5.0
 
 ROUTES = {
-    topics.clicks: rows.CLICKS,
+    topics.clicks_valid: rows.CLICKS,  # validated by ingest
     topics.orders_by_shop: rows.ORDERS,  # validated by ingest
     topics.payments_by_order: rows.PAYMENTS,
     topics.refunds_by_shop: rows.REFUNDS,  # validated by ingest

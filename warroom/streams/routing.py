@@ -75,6 +75,7 @@ def order_activity(order: Order) -> Activity | None:
 
 
 async def route_clicks(clicks: Sequence[Click]) -> None:
+    await send_envelopes(topics.clicks_valid, clicks, key=lambda c: c.campaign_id)
     acts = [click_activity(c) for c in clicks]
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
     await route_match_clicks(clicks)

@@ -65,6 +65,8 @@ orders_by_user = _topic("orders-by-user", internal=True)
 #: Orders keyed by SKU (price deviation) and by shop (night surge per shop and its SKUs).
 orders_by_sku = _topic("orders-by-sku", internal=True)
 orders_by_shop = _topic("orders-by-shop", internal=True)
+#: Validated clicks, as ingest wrote them back (for the warehouse: no second validation).
+clicks_valid = _topic("clicks-valid", internal=True)
 campaign_activity = _topic("campaign-activity", internal=True)
 campaign_live = _topic("campaign-live", internal=True)
 creative_live = _topic("creative-live", internal=True)
@@ -114,6 +116,7 @@ ALL = (
     orders_by_user,
     orders_by_sku,
     orders_by_shop,
+    clicks_valid,
     campaign_activity,
     campaign_live,
     creative_live,

@@ -6,9 +6,8 @@ fails; the sink skips it). Orders and payments are read after ingest validated t
 from warroom's own re-keyed topics (``orders-by-shop``, ``payments-by-order``), and,
 like verdicts and budget decisions, decoded as plain JSON: validating every order a
 second time would cost the sink more than its insert. Refunds are read from
-``refunds-by-shop`` the same way. Clicks have no such topic yet and are validated
-from the platform's topic. Reviewers' labels come from the ``labels``
-topic (the latest decision on an order wins). Pure: no client, no clock.
+``refunds-by-shop`` and clicks from ``clicks-valid`` the same way. Reviewers' labels come
+from the ``labels`` topic (the latest decision on an order wins). Pure: no client, no clock.
 """
 
 from __future__ import annotations
@@ -21,27 +20,21 @@ import orjson
 
 from warroom.errors import InvalidEvent, WarroomError
 from warroom.store.warehouse import getters as g
-from warroom.streams.codecs import decode_events
 
 Decoder = Callable[[bytes], Sequence[Any]]
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A sink table: how its topic's messages decode, and the getter of each column."""
+    """A sink table: how its topic's messages decode, and how each column is made."""
 
     table: str
     decode: Decoder
-    columns: dict[str, g.Getter]
+    columns: dict[str, g.Column]
 
     def to_columns(self, records: Sequence[Any]) -> dict[str, list[Any]]:
         """The table's columns for ``records`` (without the source columns)."""
-        return {name: [get(r) for r in records] for name, get in self.columns.items()}
-
-
-def valid_clicks(raw: bytes) -> list[Any]:
-    """Platform clicks: the valid ones only (ingest dead-letters the others)."""
-    return list(decode_events("clicks", raw)[0])
+        return {name: column(records) for name, column in self.columns.items()}
 
 
 def objects(raw: bytes) -> list[dict[str, Any]]:
@@ -63,19 +56,17 @@ def payments(raw: bytes) -> list[dict[str, Any]]:
     return [item["payment"] for item in objects(raw) if item.get("payment")]
 
 
-def _viewer(name: str, default: Any = "") -> g.Getter:
-    return lambda c: getattr(c.viewer, name) or default
-
-
 CLICKS = TableSpec(
     "clicks",
-    valid_clicks,
+    objects,  # clicks-valid: validated by ingest
     {
-        **g.attrs("event_id ts kind shop_id campaign_id creative_id"),
-        **g.attr_or_empty("creator_id product_id"),
-        **{name: _viewer(name) for name in ("viewer_id", "gender", "age_band", "city")},
-        **{name: _viewer(name, 0) for name in ("spending_power", "city_tier")},
-        **g.attrs("cost watch_time_s video_length_s"),
+        **g.keys("event_id kind shop_id campaign_id creative_id"),
+        **g.times("ts"),
+        **g.keys_or_empty("creator_id product_id"),
+        **g.nested("viewer", "viewer_id gender age_band city", ""),
+        **g.nested("viewer", "spending_power city_tier", 0),
+        **g.money("cost"),
+        **g.keys_or_none("watch_time_s video_length_s"),
     },
 )
 ORDERS = TableSpec(
@@ -104,7 +95,7 @@ VERDICTS = TableSpec(
     {
         **g.keys("key order_id shop_id outcome score mode entities"),
         **g.times("event_ts decided_at"),
-        "rules": lambda v: [hit["rule_id"] for hit in v["hits"]],
+        "rules": g.per_row(lambda v: [hit["rule_id"] for hit in v["hits"]]),
         **g.json_text("hits"),
     },
 )

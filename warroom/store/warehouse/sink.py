@@ -21,6 +21,7 @@ on ReplacingMergeTree) but are counted by the rollups.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -42,13 +43,16 @@ UNREADABLE = (WarroomError, ValidationError, KeyError, TypeError, ValueError, Ar
 
 @dataclass
 class Pending:
-    """One source message's rows, as columns, waiting for the next insert."""
+    """One source message's records, waiting for the next insert."""
 
     topic: str
     partition: int
     offset: int
-    rows: int
-    columns: dict[str, list[Any]]
+    records: Sequence[Any]
+
+    @property
+    def rows(self) -> int:
+        return len(self.records)
 
 
 @dataclass
@@ -82,13 +86,11 @@ class BatchingSink:
         spec = self.routes[topic]
         try:
             records = spec.decode(value) if value else []
-            columns = spec.to_columns(records)
-        except UNREADABLE as exc:  # ingest dead-letters bad platform input
-            log.debug("sink skips %s[%d]@%d: %r", topic, partition, offset, exc)
-            stats.count(f"sink.unreadable.{spec.table}")
-            records, columns = [], {}
+        except UNREADABLE as exc:
+            self._unreadable(spec, Pending(topic, partition, offset, []), exc)
+            records = []
         buffer = self.buffers[spec.table]
-        buffer.pending.append(Pending(topic, partition, offset, len(records), columns))
+        buffer.pending.append(Pending(topic, partition, offset, records))
         buffer.rows += len(records)
         self.oldest = now if self.oldest is None else self.oldest
 
@@ -155,10 +157,11 @@ class BatchingSink:
         pending = [p for p in pending if p.rows]
         if not pending:
             return 0
-        columns = {
-            name: list(chain.from_iterable(p.columns[name] for p in pending))
-            for name in spec.columns
-        }
+        try:  # every record at once: one pass per column over the whole batch
+            columns = spec.to_columns(list(chain.from_iterable(p.records for p in pending)))
+        except UNREADABLE:  # message by message, to skip only what cannot be read
+            pending = [p for p in pending if self._readable(spec, p)]
+            columns = spec.to_columns(list(chain.from_iterable(p.records for p in pending)))
         for name in ("src_topic", "src_partition", "src_offset"):
             get = attrgetter(name.removeprefix("src_"))
             columns[name] = list(chain.from_iterable([get(p)] * p.rows for p in pending))
@@ -166,6 +169,20 @@ class BatchingSink:
         stats.count(f"sink.rows.{spec.table}", rows)
         metrics.sink_flush(spec.table, rows)
         return rows
+
+    def _readable(self, spec: TableSpec, pending: Pending) -> bool:
+        try:
+            spec.to_columns(pending.records)
+        except UNREADABLE as exc:
+            self._unreadable(spec, pending, exc)
+            return False
+        return True
+
+    @staticmethod
+    def _unreadable(spec: TableSpec, p: Pending, exc: BaseException) -> None:
+        """A message the sink skips (never a stuck sink); ingest dead-letters bad input."""
+        log.debug("sink skips %s[%d]@%d: %r", p.topic, p.partition, p.offset, exc)
+        stats.count(f"sink.unreadable.{spec.table}")
 
     async def _load_floors(self, spec: TableSpec, batch: list[Pending]) -> None:
         """Read the high-water marks of the partitions this consumer has not seen yet."""
