@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -94,6 +95,18 @@ class Console(Service):
                     print(model.model_validate(item.record).line(), flush=True)
 
 
+def tune_gc(young: int) -> None:
+    """Collect the young generation every ``young`` allocations instead of every 700.
+
+    Every batch allocates thousands of short-lived models and envelopes; with Python's
+    default the collector also walks the worker's large live state over and over (a
+    measured third of its CPU). Older generations keep their ratios (10, 10), and a full
+    collection still waits for a quarter of the heap to be new, so memory stays bounded.
+    """
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(young, older, oldest)
+
+
 def run_worker(
     settings: Settings,
     with_api: bool,
@@ -126,6 +139,8 @@ def run_worker(
     from warroom.streams import topics
     from warroom.streams.broker import free_port
 
+    if settings.gc_threshold:
+        tune_gc(settings.gc_threshold)
     bootstrap = external(settings)
     if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
         raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")

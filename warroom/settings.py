@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     batch_max: int = Field(2000, ge=1, le=100_000, description="messages per agent batch")
     batch_within_s: float = Field(0.02, gt=0, le=10, description="max wait to fill a batch")
     flush_interval_s: float = Field(1.0, gt=0, le=60, description="state snapshot interval")
+    gc_threshold: int = Field(
+        10_000,
+        ge=0,
+        le=10_000_000,
+        description="allocations between the worker's young-generation garbage collections"
+        " (Python's default 700: a third of the worker's CPU went to collections); 0 = default",
+    )
     checkpoint_interval_s: float = Field(
         5.0, gt=0, le=3600, description="agents checkpoint their state to the SQL store this often"
     )

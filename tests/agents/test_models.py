@@ -90,7 +90,8 @@ async def test_ingest_sends_clicks_by_viewer_and_creator_tallies_to_the_learner(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sent = Sent(model_topics.match_clicks, monkeypatch)
-    Sent(topics.campaign_activity, monkeypatch)
+    for other in (topics.clicks_valid, topics.campaign_activity):
+        Sent(other, monkeypatch)
     events = [click("v1"), click("v2", kind="impression"), click("v2", kind="play")]
     async with ingest_clicks.test_context() as agent:
         await agent.put(orjson.dumps(events))

@@ -6,10 +6,10 @@ from faust.types import StreamT
 
 from warroom.app import app
 from warroom.streams import topics
-from warroom.streams.ingest import ingest
+from warroom.streams.ingest import events_only, ingest
 from warroom.streams.playbook_routing import route_follows
 
 
 @app.agent(topics.follows)
 async def ingest_follows(stream: StreamT[bytes]) -> None:
-    await ingest("follows", stream, route_follows)
+    await ingest("follows", stream, events_only(route_follows))

@@ -6,10 +6,10 @@ from faust.types import StreamT
 
 from warroom.app import app
 from warroom.streams import topics
-from warroom.streams.ingest import ingest
+from warroom.streams.ingest import events_only, ingest
 from warroom.streams.playbook_routing import route_messages
 
 
 @app.agent(topics.messages)
 async def ingest_messages(stream: StreamT[bytes]) -> None:
-    await ingest("messages", stream, route_messages)
+    await ingest("messages", stream, events_only(route_messages))

@@ -6,10 +6,10 @@ from faust.types import StreamT
 
 from warroom.app import app
 from warroom.streams import topics
-from warroom.streams.ingest import ingest
+from warroom.streams.ingest import events_only, ingest
 from warroom.streams.routing import route_payments
 
 
 @app.agent(topics.payments)
 async def ingest_payments(stream: StreamT[bytes]) -> None:
-    await ingest("payments", stream, route_payments)
+    await ingest("payments", stream, events_only(route_payments))

@@ -6,10 +6,10 @@ from faust.types import StreamT
 
 from warroom.app import app
 from warroom.streams import topics
-from warroom.streams.ingest import ingest
+from warroom.streams.ingest import events_only, ingest
 from warroom.streams.routing import route_refunds
 
 
 @app.agent(topics.refunds)
 async def ingest_refunds(stream: StreamT[bytes]) -> None:
-    await ingest("refunds", stream, route_refunds)
+    await ingest("refunds", stream, events_only(route_refunds))

@@ -6,10 +6,10 @@ from faust.types import StreamT
 
 from warroom.app import app
 from warroom.streams import topics
-from warroom.streams.ingest import ingest
+from warroom.streams.ingest import events_only, ingest
 from warroom.streams.playbook_routing import route_searches
 
 
 @app.agent(topics.searches)
 async def ingest_searches(stream: StreamT[bytes]) -> None:
-    await ingest("searches", stream, route_searches)
+    await ingest("searches", stream, events_only(route_searches))

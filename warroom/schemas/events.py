@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from warroom.schemas.types import EventTime, Id, IpAddress, Money, Text
 
@@ -24,10 +24,13 @@ class Event(BaseModel):
 
     event_id: Id
     ts: EventTime
-    #: Where ingest read it: (input partition, offset, position among the message's valid
-    #: events). Not part of the event: it lets state downstream skip an event the ingest
-    #: hop forwarded twice (after a crash, before its input offsets were committed).
-    _origin: tuple[int, int, int] | None = PrivateAttr(default=None)
+
+
+#: Where ingest read an event: (input partition, offset, position among the message's
+#: valid events). Not part of the event (ingest keeps it beside it: a private attribute
+#: on every event cost more than validating one): it lets state downstream skip an event
+#: the ingest hop forwarded twice (after a crash, before its input offsets were committed).
+Origin = tuple[int, int, int]
 
 
 class Viewer(BaseModel):

@@ -24,7 +24,7 @@ class Activity(BaseModel):
     gmv: int = 0
     completed: bool = False  # a play watched to the end
     #: The ingested event's origin: (input topic code, partition, offset, position); see
-    #: ``Event._origin``. None for activities without one (tests, replays of old data).
+    #: ``schemas.events.Origin``. None for activities without one (tests, replays of old data).
     src: tuple[int, int, int, int] | None = None
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from warroom.errors import InvalidEvent
 from warroom.schemas.decisions import DeadLetter
-from warroom.schemas.events import Event
+from warroom.schemas.events import Event, Origin
 from warroom.streams.codecs import decode_events
 
 #: Bytes of the refused event kept in the dead letter.
@@ -40,10 +40,14 @@ def letter(
     )
 
 
-def split(kind: str, messages: Iterable[Source]) -> tuple[list[Event], list[DeadLetter]]:
-    """Decode and validate messages of one input topic: good events, and dead letters."""
+def split(
+    kind: str, messages: Iterable[Source]
+) -> tuple[list[Event], list[DeadLetter], list[Origin]]:
+    """Decode and validate messages of one input topic: good events, dead letters, and
+    where each good event was read (beside it, in the same order)."""
     good: list[Event] = []
     dead: list[DeadLetter] = []
+    origins: list[Origin] = []
     for src in messages:
         if not src.value:
             dead.append(letter(src, "empty message", b""))
@@ -53,11 +57,10 @@ def split(kind: str, messages: Iterable[Source]) -> tuple[list[Event], list[Dead
         except InvalidEvent as exc:
             dead.append(letter(src, exc.message, src.value))
             continue
-        for position, event in enumerate(events):
-            event._origin = (src.partition, src.offset, position)
+        origins.extend((src.partition, src.offset, position) for position in range(len(events)))
         good.extend(events)
         dead.extend(letter(src, r.message, r.raw, r.index, r.field) for r in rejected)
-    return good, dead
+    return good, dead, origins
 
 
 def reason_key(dead: DeadLetter) -> str:

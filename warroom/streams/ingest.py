@@ -10,12 +10,23 @@ from faust.types import EventT, StreamT
 
 from warroom.observability import metrics
 from warroom.schemas.decisions import DeadLetter
+from warroom.schemas.events import Origin
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.deadletter import Source, reason_key, split
 from warroom.streams.send import send_envelopes
 
-Router = Callable[[Sequence[Any]], Awaitable[None]]
+#: Where a batch's valid events go: the events, and where each was read (``Origin``).
+Router = Callable[[Sequence[Any], Sequence[Origin]], Awaitable[None]]
+
+
+def events_only(route: Callable[[Sequence[Any]], Awaitable[None]]) -> Router:
+    """A router for events whose origins nothing downstream needs."""
+
+    async def routed(events: Sequence[Any], origins: Sequence[Origin]) -> None:
+        await route(events)
+
+    return routed
 
 
 def sources(batch: Sequence[EventT]) -> list[Source]:
@@ -31,13 +42,13 @@ async def report_dead(kind: str, dead: Sequence[DeadLetter]) -> None:
 
 
 async def ingest_batch(kind: str, batch: Sequence[EventT], route: Router) -> None:
-    good, dead = split(kind, sources(batch))
+    good, dead, origins = split(kind, sources(batch))
     stats.count(f"events.{kind}.valid", len(good))
     metrics.events_in(topics.INPUTS[kind].get_topic_name(), len(good) + len(dead))
     if dead:
         await report_dead(kind, dead)
     if good:
-        await route(good)
+        await route(good, origins)
 
 
 async def ingest(kind: str, stream: StreamT[bytes], route: Router) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from warroom.schemas.events import Click, Event, Order, Payment, Refund
+from warroom.schemas.events import Click, Event, Order, Origin, Payment, Refund
 from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen, ShopSale
 from warroom.schemas.types import money_units
 from warroom.streams import topics
@@ -37,11 +37,7 @@ def input_key(kind: str, event: Event) -> str:
 CLICKS, ORDERS = 0, 1
 
 
-def origin(code: int, event: Event) -> tuple[int, int, int, int] | None:
-    return None if event._origin is None else (code, *event._origin)
-
-
-def click_activity(click: Click) -> Activity:
+def click_activity(click: Click, origin: Origin | None = None) -> Activity:
     return Activity(
         campaign_id=click.campaign_id,
         creative_id=click.creative_id,
@@ -50,7 +46,7 @@ def click_activity(click: Click) -> Activity:
         kind=click.kind,
         spend=money_units(click.cost),
         completed=watched_to_the_end(click),
-        src=origin(CLICKS, click),
+        src=None if origin is None else (CLICKS, *origin),
     )
 
 
@@ -60,7 +56,7 @@ def watched_to_the_end(click: Click) -> bool:
     return click.kind == "play" and watched is not None and length is not None and watched >= length
 
 
-def order_activity(order: Order) -> Activity | None:
+def order_activity(order: Order, origin: Origin | None = None) -> Activity | None:
     if order.campaign_id is None:
         return None
     return Activity(
@@ -70,13 +66,13 @@ def order_activity(order: Order) -> Activity | None:
         ts=order.ts.timestamp(),
         kind="order",
         gmv=money_units(order.amount),
-        src=origin(ORDERS, order),
+        src=None if origin is None else (ORDERS, *origin),
     )
 
 
-async def route_clicks(clicks: Sequence[Click]) -> None:
+async def route_clicks(clicks: Sequence[Click], origins: Sequence[Origin]) -> None:
     await send_envelopes(topics.clicks_valid, clicks, key=lambda c: c.campaign_id)
-    acts = [click_activity(c) for c in clicks]
+    acts = list(map(click_activity, clicks, origins))
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
     await route_match_clicks(clicks)
     await route_click_flows(clicks, [a.completed for a in acts])
@@ -130,9 +126,9 @@ async def route_risk_orders(orders: Sequence[Order]) -> None:
     await send_envelopes(topics.orders_by_shop, orders, key=lambda o: o.shop_id)
 
 
-async def route_orders(orders: Sequence[Order]) -> None:
+async def route_orders(orders: Sequence[Order], origins: Sequence[Origin]) -> None:
     await route_risk_orders(orders)
-    acts = [a for a in map(order_activity, orders) if a is not None]
+    acts = [a for a in map(order_activity, orders, origins) if a is not None]
     await send_envelopes(topics.campaign_activity, acts, key=lambda a: a.campaign_id)
     seen = [OrderOrPayment(order=OrderSeen.of(o)) for o in orders]
     await send_envelopes(topics.payments_by_order, seen, key=lambda i: i.order_id)

@@ -83,5 +83,5 @@ def test_ingest_marks_each_valid_event_with_where_it_was_read() -> None:
     }
     bad = {**good, "method": "paypal"}
     value = orjson.dumps([good, bad, {**good, "event_id": "e2"}])
-    events, dead = split("payments", [Source("t.payments.v1", 3, 42, value)])
-    assert [e._origin for e in events] == [(3, 42, 0), (3, 42, 1)] and len(dead) == 1
+    events, dead, origins = split("payments", [Source("t.payments.v1", 3, 42, value)])
+    assert origins == [(3, 42, 0), (3, 42, 1)] and len(events) == 2 and len(dead) == 1

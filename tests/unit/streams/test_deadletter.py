@@ -29,7 +29,7 @@ def src(value: bytes | None, offset: int = 1042) -> Source:
 
 
 def test_good_messages_make_no_dead_letters() -> None:
-    good, dead = split(
+    good, dead, _ = split(
         "payments",
         [src(orjson.dumps([payment(1), payment(2)])), src(orjson.dumps(payment(3)), 1043)],
     )
@@ -45,7 +45,7 @@ def test_good_messages_make_no_dead_letters() -> None:
 def test_bad_json_becomes_one_dead_letter_with_its_source() -> None:
     before = datetime.now(UTC)
 
-    good, [dead] = split("payments", [src(b'{"payment_id": "ALI1", ')])
+    good, [dead], _ = split("payments", [src(b'{"payment_id": "ALI1", ')])
 
     assert good == []
     assert (dead.source_topic, dead.partition, dead.offset) == ("warroom.v1.payments", 3, 1042)
@@ -58,7 +58,7 @@ def test_bad_json_becomes_one_dead_letter_with_its_source() -> None:
 
 @pytest.mark.parametrize("value", [b"", None])
 def test_an_empty_message_is_a_dead_letter_not_a_crash(value: bytes | None) -> None:
-    good, [dead] = split("payments", [src(value)])
+    good, [dead], _ = split("payments", [src(value)])
 
     assert good == []
     assert (dead.reason, dead.raw, dead.offset) == ("empty message", "", 1042)
@@ -67,7 +67,7 @@ def test_an_empty_message_is_a_dead_letter_not_a_crash(value: bytes | None) -> N
 def test_one_bad_item_in_an_envelope_of_three() -> None:
     items = [payment(1), payment(2, amount="-336.00"), payment(3)]
 
-    good, [dead] = split("payments", [src(orjson.dumps(items), offset=77)])
+    good, [dead], _ = split("payments", [src(orjson.dumps(items), offset=77)])
 
     assert [e.payment_id for e in good] == ["ALI2024111100001", "ALI2024111100003"]
     assert (dead.offset, dead.index, dead.field) == (77, 1, "amount")
@@ -77,7 +77,7 @@ def test_one_bad_item_in_an_envelope_of_three() -> None:
 
 
 def test_a_scalar_message_is_explained() -> None:
-    _, [dead] = split("payments", [src(b"42")])
+    _, [dead], _ = split("payments", [src(b"42")])
 
     assert dead.reason == "expected a JSON object or an array of objects"
     assert dead.raw == "42"
@@ -91,7 +91,7 @@ def test_one_bad_message_does_not_stop_the_batch() -> None:
         src(orjson.dumps(payment(4)), 13),
     ]
 
-    good, dead = split("payments", messages)
+    good, dead, _ = split("payments", messages)
 
     assert [e.payment_id for e in good] == ["ALI2024111100001", "ALI2024111100004"]
     assert [(d.offset, reason_key(d)) for d in dead] == [(11, "empty message"), (12, "not JSON")]
@@ -100,25 +100,25 @@ def test_one_bad_message_does_not_stop_the_batch() -> None:
 def test_huge_raw_is_truncated() -> None:
     value = b'{"payment_id": "' + b"A" * (RAW_KEEP * 2)
 
-    _, [dead] = split("payments", [src(value)])
+    _, [dead], _ = split("payments", [src(value)])
 
     assert len(dead.raw) == RAW_KEEP
     assert dead.raw == value[:RAW_KEEP].decode()
 
 
 def test_non_utf8_raw_is_kept_readable() -> None:
-    _, [dead] = split("payments", [src(b"\xff\xfe garbage")])
+    _, [dead], _ = split("payments", [src(b"\xff\xfe garbage")])
 
     assert dead.raw.startswith("\ufffd")
     assert dead.raw.endswith(" garbage")
 
 
 def test_reason_key_is_short_and_bounded() -> None:
-    _, [dead] = split("payments", [src(orjson.dumps([payment(1, method="paypal" * 10)]))])
+    _, [dead], _ = split("payments", [src(orjson.dumps([payment(1, method="paypal" * 10)]))])
 
     assert dead.field == "method"
     assert reason_key(dead) == "method"
-    _, [scalar] = split("payments", [src(b"null")])
+    _, [scalar], _ = split("payments", [src(b"null")])
     assert len(reason_key(scalar)) <= 40
 
 
@@ -126,7 +126,7 @@ def test_an_event_time_past_datetimes_range_is_a_dead_letter_not_a_crash() -> No
     """Found by the hostile-input tests: converting such a time to UTC raised OverflowError,
     which escaped validation and crashed the ingest agent (its batch was lost)."""
     envelope = orjson.dumps([payment(1), payment(2, ts="9999-12-31T23:59:59-23:59"), payment(3)])
-    good, dead = split("payments", [src(envelope)])
+    good, dead, _ = split("payments", [src(envelope)])
     assert [e.payment_id for e in good] == ["ALI2024111100001", "ALI2024111100003"]
     [letter] = dead
     assert (letter.index, letter.field) == (1, "ts")
@@ -136,7 +136,7 @@ def test_an_event_time_past_datetimes_range_is_a_dead_letter_not_a_crash() -> No
 def test_an_item_too_deep_to_write_back_is_still_a_dead_letter() -> None:
     """An item nested deeper than orjson writes (254 levels) no longer crashes the batch."""
     raw = b'[{"event_id": "e", "amount": ' + b'{"n":' * 600 + b'"x"' + b"}" * 600 + b"}]"
-    good, dead = split("payments", [src(raw)])
+    good, dead, _ = split("payments", [src(raw)])
     assert good == []
     [letter] = dead
     assert letter.index == 0 and "nested too deeply" in letter.raw
