@@ -170,6 +170,7 @@ def test_bad_requests_name_their_field(
 
 def test_unsupported_kinds_and_unknown_rules(api: TestClient) -> None:
     window = {"since": "2025-03-01T00:00:00Z", "until": "2025-03-02T00:00:00Z"}
-    resp = api.post("/v1/rules/risk.thresholds/backtest", json=window)
+    resp = api.post("/v1/rules/model.order_anomaly/backtest", json=window)
     assert (resp.status_code, resp.json()["field"]) == (422, "kind")
+    assert "the anomaly model learns online" in resp.json()["detail"]
     assert api.post("/v1/rules/no.such.rule/backtest", json=window).status_code == 404

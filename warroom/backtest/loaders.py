@@ -1,22 +1,26 @@
 """The history a backtest replays, from the warehouse: per-minute counters of campaigns
 (the ``campaign_minute`` rollup) or creatives (raw clicks and orders, aggregated per
-minute in SQL), orders and payments (only the columns the rules read; for burst rules
-only the keys with enough orders to fire), and the review labels of the window's orders.
+minute in SQL), orders (only the columns the rules read; for burst rules only the keys
+with enough orders to fire; for night surges as columns), payments with what is known
+of their orders, orders and refunds (refund spikes), each order's latest recorded
+verdict (thresholds), and the review labels of the orders judged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from warroom.backtest.night import OrderColumns
-from warroom.backtest.risk import OrderRow, PaymentRow
+from warroom.backtest.payments import PaymentRow
+from warroom.backtest.refunds import Sale
+from warroom.backtest.risk import OrderRow
 from warroom.backtest.series import MinuteSeries
-from warroom.schemas.events import Payment
+from warroom.backtest.verdicts import Scored
 from warroom.schemas.types import MONEY_UNITS
 from warroom.store.warehouse.base import Row, Warehouse
 
@@ -55,20 +59,40 @@ NIGHT_ORDERS = """
     FROM orders FINAL WHERE ts >= %(since)s AND ts < %(until)s {shop}
     ORDER BY ts, order_id"""
 PAYMENTS = """
-    SELECT toUInt32(ts), payment_id, order_id, amount, toString(method), toString(status),
-           order_amount, has_order
+    SELECT toUInt32(ts), event_id, payment_id, order_id, amount, toString(method),
+           toString(status), card_hash, order_amount, has_order, user_id, toUInt32(order_ts)
     FROM (
-        SELECT ts, payment_id, order_id, amount, method, status FROM payments FINAL
-        WHERE ts >= %(since)s AND ts < %(until)s
+        SELECT ts, event_id, payment_id, order_id, amount, method, status, card_hash
+        FROM payments FINAL WHERE ts >= %(since)s AND ts < %(until)s
     ) AS p ANY LEFT JOIN (
-        SELECT order_id, any(amount) AS order_amount, 1 AS has_order, any(shop_id) AS shop_id
-        FROM orders WHERE ts < %(until)s GROUP BY order_id
+        SELECT order_id, any(amount) AS order_amount, 1 AS has_order, any(shop_id) AS shop_id,
+               any(user_id) AS user_id, min(ts) AS order_ts
+        FROM orders WHERE ts < %(late)s GROUP BY order_id
     ) AS o USING order_id
-    WHERE 1 {shop} ORDER BY ts, payment_id"""
+    WHERE 1 {shop} ORDER BY ts, payment_id, event_id"""
+SALES = """
+    SELECT toUInt32(ts), 0, order_id, order_id, shop_id, sku, amount FROM orders FINAL
+    WHERE ts >= %(since)s AND ts < %(until)s
+    UNION ALL
+    SELECT toUInt32(ts), 1, refund_id, order_id, shop_id, sku, amount FROM refunds FINAL
+    WHERE ts >= %(since)s AND ts < %(until)s"""
+VERDICTS = """
+    SELECT toUInt32(min(event_ts)) AS at, order_id, argMax(score, decided_at),
+           argMax(toString(mode), decided_at), argMax(rules, decided_at)
+    FROM verdicts WHERE event_ts >= %(since)s AND event_ts < %(until)s {shop}
+    GROUP BY order_id ORDER BY at, order_id"""
+#: The orders whose labels count, per kind of history: placed, paid, refunded or judged
+#: in the window.
+JUDGED = {
+    "orders": "SELECT order_id FROM orders WHERE ts >= %(since)s AND ts < %(until)s",
+    "payments": "SELECT order_id FROM payments WHERE ts >= %(since)s AND ts < %(until)s",
+    "refunds": "SELECT order_id FROM refunds WHERE ts >= %(since)s AND ts < %(until)s",
+    "verdicts": "SELECT order_id FROM verdicts WHERE event_ts >= %(since)s "
+    "AND event_ts < %(until)s",
+}
 LABELS = """
     SELECT order_id, argMax(toString(label), decided_at) FROM labels
-    WHERE order_id IN (SELECT order_id FROM orders WHERE ts >= %(since)s AND ts < %(until)s)
-    GROUP BY order_id"""
+    WHERE order_id IN ({judged}) GROUP BY order_id"""
 
 
 def _shop(shop_id: str | None) -> str:
@@ -132,30 +156,68 @@ async def order_columns(
 
 
 async def payments(
-    warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
+    warehouse: Warehouse,
+    since: datetime,
+    until: datetime,
+    shop_id: str | None,
+    late: timedelta = timedelta(0),
 ) -> list[PaymentRow]:
-    """Payments in [since, until), each with its order's amount (None: order unknown)."""
-    sql = PAYMENTS.format(shop="" if shop_id is None else "AND shop_id = %(shop)s")
-    rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
+    """Payments in [since, until) in time order, each with its order's amount, buyer and
+    time (None: the order is not placed by ``until`` + ``late``)."""
+    sql = PAYMENTS.format(shop=_shop(shop_id))
+    params = {"since": since, "until": until, "shop": shop_id, "late": until + late}
+    rows = await warehouse.aquery(sql, params)
     out = []
-    for ts, pid, oid, amount, method, status, order_amount, has_order in rows:
-        payment = Payment.model_construct(
-            event_id=pid,
-            ts=datetime.fromtimestamp(int(ts), UTC),
-            payment_id=pid,
-            order_id=oid,
-            amount=Decimal(amount),
-            method=method,
-            status=status,
-            card_hash=None,
+    for ts, eid, pid, oid, amount, method, status, card, paid, has, user, placed in rows:
+        known = bool(int(has))
+        out.append(
+            PaymentRow(
+                float(ts),
+                eid,
+                pid,
+                oid,
+                Decimal(amount),
+                method,
+                status,
+                card,
+                Decimal(paid) if known else None,
+                user if known else "",
+                float(placed) if known else None,
+            )
         )
-        out.append(PaymentRow(payment, Decimal(order_amount) if int(has_order) else None))
     return out
 
 
-async def labels(warehouse: Warehouse, since: datetime, until: datetime) -> dict[str, str]:
-    """The latest review label (legit, fraud) of each order placed in [since, until)."""
-    rows = await warehouse.aquery(LABELS, {"since": since, "until": until})
+async def sales(warehouse: Warehouse, since: datetime, until: datetime) -> list[Sale]:
+    """Orders and refunds in [since, until) in time order (an order before a refund of
+    the same second), every shop's: the refund-spike rule's rates compare shops."""
+    rows = await warehouse.aquery(SALES, {"since": since, "until": until})
+    rows.sort(key=lambda r: (int(r[0]), int(r[1]), r[2]))
+    return [
+        Sale(float(ts), "refund" if int(k) else "order", sid, oid, shop, sku, Decimal(amount))
+        for ts, k, sid, oid, shop, sku, amount in rows
+    ]
+
+
+async def verdicts(
+    warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
+) -> list[Scored]:
+    """Each order's latest verdict on an event in [since, until), in time order."""
+    sql = VERDICTS.format(shop=_shop(shop_id))
+    rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
+    return [
+        Scored(float(at), oid, float(score), mode, tuple(rules))
+        for at, oid, score, mode, rules in rows
+    ]
+
+
+async def labels(
+    warehouse: Warehouse, since: datetime, until: datetime, judged: str = "orders"
+) -> dict[str, str]:
+    """The latest review label (legit, fraud) of each order placed (or paid, refunded,
+    judged: ``judged``) in [since, until)."""
+    sql = LABELS.format(judged=JUDGED[judged])
+    rows = await warehouse.aquery(sql, {"since": since, "until": until})
     return {order_id: label for order_id, label in rows}
 
 

@@ -1,0 +1,46 @@
+"""Replay score thresholds over the verdicts the workers recorded: each order's latest
+enforced verdict keeps its score (its rules' hits summed, as judged then) and the
+thresholds of the version replayed map it to an outcome (``scoring.outcome``), so a
+draft's review, hold and decline lines show which orders they would have moved. Shadow
+verdicts are left out: they never hold an order, whatever the thresholds. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from warroom.backtest.risk import Hits
+from warroom.rules.base import Hit
+from warroom.rules.risk.scoring import Thresholds, outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """An order's latest verdict as recorded: when, its score, mode and rules."""
+
+    ts: float
+    order_id: str
+    score: float
+    mode: str
+    rules: tuple[str, ...]
+
+
+def replay_thresholds(verdicts: Sequence[Scored], params: Thresholds, rule_id: str) -> Hits:
+    """Each enforced verdict's order that ``params`` would at least review, with one hit
+    carrying the recorded score (so the report's outcome is the thresholds' own)."""
+    hits: Hits = {}
+    for v in verdicts:
+        if v.mode != "enforce" or outcome(v.score, params) == "approve":
+            continue
+        rules = ", ".join(v.rules) or "no rule recorded"
+        hits[v.order_id] = [
+            Hit(
+                rule_id=rule_id,
+                entity=f"order:{v.order_id}",
+                score=v.score,
+                observed={"score": v.score, "rules": list(v.rules)},
+                thresholds=params.model_dump(),
+                explanation=f"recorded score {v.score:g} ({rules}): {outcome(v.score, params)}",
+            )
+        ]
+    return hits
