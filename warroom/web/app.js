@@ -11,7 +11,7 @@ import { startReports } from "./reports.js";
 import { refreshPlaybook, startPlaybook } from "./playbook.js";
 
 const TABS = ["feed", "board", "playbook", "reviews", "rules", "reports"];
-const ON_SHOW = { board: refreshBoard, playbook: refreshPlaybook, reviews: refreshReviews, rules: refreshRules };
+const ON_SHOW = { board: refreshBoard, playbook: () => refreshPlaybook(true), reviews: refreshReviews, rules: refreshRules };
 let current = "feed";
 
 function show(tab) {
@@ -58,7 +58,7 @@ async function boot() {
   translate();
   $("#lang").addEventListener("click", () => {
     setLanguage(language() === "zh-CN" ? "en" : "zh-CN");
-    if (current === "playbook") refreshPlaybook(); // its numbers carry words too
+    if (current === "playbook") refreshPlaybook(true); // its tables carry words too
   });
   $("#logout").addEventListener("click", () => {
     forgetKey();

@@ -12,6 +12,7 @@ import { audiencePanel, funnelPanel, loopPanel } from "./journeys.js";
 const EVERY_MS = 3000;
 const PANELS = [flashPanel, audiencePanel, radarPanel, abPanel, funnelPanel, loopPanel];
 const latest = new Map(); // panel id -> number of its latest request (older answers are dropped)
+const shown = new Map(); // panel id -> the answer on screen, as text (an unchanged answer is not redrawn)
 let visible = () => false;
 
 /** The filters every panel shares (the shop), as query parameters. */
@@ -26,25 +27,31 @@ function failure(err) {
   return missingRoute(err) ? label("na", "p", { class: "muted na" }) : h("p", { class: "error", role: "alert" }, err.message);
 }
 
-async function load(panel) {
+/** Load one panel and draw it, unless the answer is the one on screen (a selection or
+ * a hover survives the poll) and ``force`` is not set. */
+async function load(panel, force = false) {
   const seq = (latest.get(panel.id) || 0) + 1;
   latest.set(panel.id, seq);
   const root = $(`#pb-${panel.id}`);
+  const path = panel.path(shared());
   try {
-    const answer = await get(panel.path(shared()));
-    if (latest.get(panel.id) !== seq) return;
+    const answer = await get(path);
+    const text = `${path} ${JSON.stringify(answer)}`;
+    if (latest.get(panel.id) !== seq || (text === shown.get(panel.id) && !force)) return;
+    shown.set(panel.id, text);
     $(".count", root).textContent = `(${answer.count ?? answer.data.length})`;
     fill($(".body", root), answer.data.length ? panel.draw(answer) : label(panel.empty, "p", { class: "muted empty" }));
   } catch (err) {
     if (latest.get(panel.id) !== seq) return;
+    shown.delete(panel.id);
     $(".count", root).textContent = "";
     fill($(".body", root), failure(err));
   }
 }
 
-/** Reload every panel now. */
-export async function refreshPlaybook() {
-  await Promise.allSettled(PANELS.map(load));
+/** Reload every panel now (``force``: redraw even what did not change). */
+export async function refreshPlaybook(force = false) {
+  await Promise.allSettled(PANELS.map((panel) => load(panel, force)));
   $("#playbook-at").textContent = `· ${t("pb.updated")} ${clock(Date.now() / 1000)}`;
 }
 
@@ -57,7 +64,11 @@ function downloadAudience() {
   const params = audiencePanel.query(shared());
   params.set("format", "csv");
   params.set("limit", "100000");
-  download(`/v1/audiences/retargeting?${params}`, "retargeting.csv").catch((err) => fill($("#pb-audience .body"), failure(err)));
+  const error = $("#audience-csv-error");
+  error.textContent = "";
+  download(`/v1/audiences/retargeting?${params}`, "retargeting.csv").catch((err) => {
+    error.textContent = err.message;
+  });
 }
 
 /** Start the view; ``isVisible`` says whether it is on screen (polling only then). */

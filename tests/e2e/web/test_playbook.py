@@ -249,6 +249,6 @@ def test_empty_panels_say_what_is_missing_and_refusals_are_shown(
     scoped = new_key(api, "viewer", [mine])
     page = playbook(page_as, "someone-elses-shop", token=scoped)
     for panel in ("flash", "radar", "ab", "funnel", "audience", "loop"):
-        expect(page.locator(f"#pb-{panel} .error")).to_contain_text("not scoped to shop")
+        expect(page.locator(f"#pb-{panel} .body .error")).to_contain_text("not scoped to shop")
     page.click("#audience-csv")
-    expect(page.locator("#pb-audience .error")).to_contain_text("not scoped to shop")
+    expect(page.locator("#audience-csv-error")).to_contain_text("not scoped to shop")
