@@ -95,14 +95,19 @@ def _params(plan: Plan) -> list[RuleParams]:
 async def _payments(
     warehouse: Warehouse, plan: Plan, since: datetime, until: datetime
 ) -> list[PaymentRow]:
-    params = _params(plan)
-    before, late = PAYMENT_MEMORY, timedelta(0)
-    if plan.kind == "payment_failures":
-        window = max(cast(payment_failures.Params, p).window_s for p in params)
-        before = timedelta(seconds=window)
-    if plan.kind == "unknown_order_payment":
-        late = timedelta(seconds=max(cast(unknown_order_payment.Params, p).grace_s for p in params))
-    return await loaders.payments(warehouse, since - before, until, plan.shop_id, late)
+    """The payments that could fire either version, from what the agent remembers
+    before the window (duplicates: two hours; failures: the rule's window)."""
+    params, kind = _params(plan), plan.kind
+    before, late, bounds = PAYMENT_MEMORY, timedelta(0), {}
+    if kind == "payment_failures":
+        failures = [cast(payment_failures.Params, p) for p in params]
+        before = timedelta(seconds=max(p.window_s for p in failures))
+        bounds["least"] = min(p.max_failures for p in failures)
+    if kind == "unknown_order_payment":
+        graces = [cast(unknown_order_payment.Params, p).grace_s for p in params]
+        late, bounds["grace"] = timedelta(seconds=max(graces)), min(graces)
+    start = since - before
+    return await loaders.payments(warehouse, start, until, plan.shop_id, kind, late, **bounds)
 
 
 async def load_risk(
@@ -126,7 +131,7 @@ async def load_risk(
         h.judged = int((h.columns.ts >= since.timestamp()).sum())
     elif plan.kind in PAYMENT_KINDS:
         h.payments, judged = await _payments(warehouse, plan, since, until), "payments"
-        h.judged = sum(p.ts >= since.timestamp() for p in h.payments)
+        h.judged = await loaders.payment_count(warehouse, since, until, shop)
     elif plan.kind == "refund_spike":
         window = max(cast(refund_spike.Params, p).window_s for p in params)
         h.sales = await loaders.sales(warehouse, since - timedelta(seconds=window), until)

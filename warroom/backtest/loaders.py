@@ -63,13 +63,44 @@ PAYMENTS = """
            toString(status), card_hash, order_amount, has_order, user_id, toUInt32(order_ts)
     FROM (
         SELECT ts, event_id, payment_id, order_id, amount, method, status, card_hash
-        FROM payments FINAL WHERE ts >= %(since)s AND ts < %(until)s
+        FROM payments FINAL WHERE ts >= %(since)s AND ts < %(until)s {only}
     ) AS p ANY LEFT JOIN (
         SELECT order_id, any(amount) AS order_amount, 1 AS has_order, any(shop_id) AS shop_id,
                any(user_id) AS user_id, min(ts) AS order_ts
         FROM orders WHERE ts < %(late)s GROUP BY order_id
     ) AS o USING order_id
-    WHERE 1 {shop} ORDER BY ts, payment_id, event_id"""
+    WHERE 1 {shop} {keep} ORDER BY ts, payment_id, event_id"""
+PAYMENT_COUNT = """
+    SELECT count() FROM (
+        SELECT order_id FROM payments FINAL WHERE ts >= %(since)s AND ts < %(until)s
+    ) AS p ANY LEFT JOIN (
+        SELECT order_id, any(shop_id) AS shop_id FROM orders GROUP BY order_id
+    ) AS o USING order_id
+    WHERE 1 {shop}"""
+FAILED = "FROM payments WHERE status = 'failed' AND ts >= %(since)s AND ts < %(until)s"
+#: Per payment rule, the payments that could fire it (``only``: on the payments,
+#: ``keep``: with their order known), so that a day's ordinary payments stay in SQL.
+PAYMENT_FILTERS = {
+    "payment_mismatch": ("", "AND has_order = 1 AND amount != order_amount"),
+    "unknown_order_payment": (
+        "",
+        "AND (has_order = 0 OR toUInt32(order_ts) > toUInt32(ts) + %(grace)s)",
+    ),
+    "duplicate_payment": (
+        """AND payment_id IN (SELECT payment_id FROM payments
+        WHERE ts >= %(since)s AND ts < %(until)s GROUP BY payment_id HAVING count() > 1)""",
+        "",
+    ),
+    "payment_failures": (
+        f"""AND (card_hash IN (SELECT card_hash {FAILED} AND card_hash != ''
+                GROUP BY card_hash HAVING count() > %(least)s)
+            OR order_id IN (SELECT order_id FROM orders WHERE user_id IN (
+                SELECT user_id FROM (SELECT order_id {FAILED}) AS f ANY INNER JOIN (
+                    SELECT order_id, any(user_id) AS user_id FROM orders GROUP BY order_id
+                ) AS u USING order_id GROUP BY user_id HAVING count() > %(least)s)))""",
+        "",
+    ),
+}
 SALES = """
     SELECT toUInt32(ts), 0, order_id, order_id, shop_id, sku, amount FROM orders FINAL
     WHERE ts >= %(since)s AND ts < %(until)s
@@ -160,12 +191,16 @@ async def payments(
     since: datetime,
     until: datetime,
     shop_id: str | None,
+    kind: str,
     late: timedelta = timedelta(0),
+    **bounds: int,
 ) -> list[PaymentRow]:
-    """Payments in [since, until) in time order, each with its order's amount, buyer and
-    time (None: the order is not placed by ``until`` + ``late``)."""
-    sql = PAYMENTS.format(shop=_shop(shop_id))
-    params = {"since": since, "until": until, "shop": shop_id, "late": until + late}
+    """The payments in [since, until) that could fire a rule of ``kind`` (``bounds``:
+    its filter's ``grace`` or ``least``), in time order, each with its order's amount,
+    buyer and time (None: the order is not placed by ``until`` + ``late``)."""
+    only, keep = PAYMENT_FILTERS[kind]
+    sql = PAYMENTS.format(shop=_shop(shop_id), only=only, keep=keep)
+    params = {"since": since, "until": until, "shop": shop_id, "late": until + late, **bounds}
     rows = await warehouse.aquery(sql, params)
     out = []
     for ts, eid, pid, oid, amount, method, status, card, paid, has, user, placed in rows:
@@ -186,6 +221,15 @@ async def payments(
             )
         )
     return out
+
+
+async def payment_count(
+    warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
+) -> int:
+    """How many payments were made in [since, until) (for ``shop_id``'s orders)."""
+    sql = PAYMENT_COUNT.format(shop=_shop(shop_id))
+    rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
+    return int(rows[0][0])
 
 
 async def sales(warehouse: Warehouse, since: datetime, until: datetime) -> list[Sale]:

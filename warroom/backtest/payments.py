@@ -88,6 +88,8 @@ def replay_unknown(
             continue
         due = p.ts + params.grace_s  # when the agent's timer would judge it
         known = p.order_ts is not None and p.order_ts <= due
+        if known:
+            continue  # the rule does not fire on a known order
         hit = unknown_order_payment.unknown_order_payment(p.payment(), known, due, params)
         if hit is not None:
             add_hit(hits, p.order_id, hit)

@@ -104,11 +104,10 @@ def risk_summary(
 
 
 def risk_decisions(hits: Hits, thresholds: Thresholds) -> list[dict[str, Any]]:
-    results = outcomes(hits, thresholds)
     return [
         {
             "order_id": oid,
-            "outcome": results[oid],
+            "outcome": outcome(total_score(found), thresholds),
             "score": total_score(found),
             "hits": [
                 {"rule_id": h.rule_id, "entity": h.entity, "explanation": h.explanation}

@@ -27,20 +27,18 @@ class Scored:
 
 def replay_thresholds(verdicts: Sequence[Scored], params: Thresholds, rule_id: str) -> Hits:
     """Each enforced verdict's order that ``params`` would at least review, with one hit
-    carrying the recorded score (so the report's outcome is the thresholds' own)."""
+    carrying the recorded score (so the report's outcome is the thresholds' own) and
+    the rules that made it as evidence."""
     hits: Hits = {}
+    lines = params.model_dump()
     for v in verdicts:
-        if v.mode != "enforce" or outcome(v.score, params) == "approve":
+        if v.mode != "enforce":
             continue
-        rules = ", ".join(v.rules) or "no rule recorded"
+        result = outcome(v.score, params)
+        if result == "approve":
+            continue
+        why = f"recorded score {v.score:g} ({', '.join(v.rules) or 'no rule recorded'}): {result}"
         hits[v.order_id] = [
-            Hit(
-                rule_id=rule_id,
-                entity=f"order:{v.order_id}",
-                score=v.score,
-                observed={"score": v.score, "rules": list(v.rules)},
-                thresholds=params.model_dump(),
-                explanation=f"recorded score {v.score:g} ({rules}): {outcome(v.score, params)}",
-            )
+            Hit(rule_id, f"order:{v.order_id}", v.score, {"score": v.score}, lines, why, v.rules)
         ]
     return hits
