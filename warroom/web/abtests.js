@@ -1,10 +1,11 @@
 // Creative A/B tests of the playbook (GET /v1/ab-tests): per test its variants' counts,
 // CTR / CVR / ROI and always-valid p-value against the control, and the sequential
 // test's state: still running, or decided with its winner and confidence.
-import { h, money, num, pct, clock } from "./dom.js";
+import { clock, h, money, num, pct } from "./dom.js";
 import { label, t } from "./i18n.js";
 
 const ratio = (part, whole) => (whole > 0 ? part / whole : null);
+const fixed = (v) => (v === null ? "—" : v.toFixed(2));
 
 /** A confidence as a percentage rounded down (0.999999 is "99.99%", never "100.00%"). */
 export function confidence(value) {
@@ -38,7 +39,7 @@ function variantRow(test, v) {
     h("td", { class: "num" }, money(v.gmv)),
     h("td", { class: metric("ctr") }, pct(ratio(v.clicks, v.impressions))),
     h("td", { class: metric("cvr") }, pct(ratio(v.orders, v.clicks))),
-    h("td", { class: metric("roi") }, num(ratio(v.gmv, v.spend))),
+    h("td", { class: metric("roi") }, fixed(ratio(v.gmv, v.spend))),
     h("td", { class: "num" }, pValue(v.p_value)),
   );
 }
