@@ -19,7 +19,7 @@ from warroom.backtest.payments import (
     replay_unknown,
 )
 from warroom.backtest.plan import Plan, Version
-from warroom.backtest.refunds import Sale, replay_refunds
+from warroom.backtest.refunds import Sale, SalesColumns, replay_refunds_columns
 from warroom.backtest.risk import Hits, OrderRow, replay_bursts, replay_prices
 from warroom.backtest.verdicts import Scored, replay_thresholds
 from warroom.rules.base import RuleParams
@@ -57,7 +57,7 @@ class RiskHistory:
         self.orders: list[OrderRow] = []
         self.columns: OrderColumns | None = None  # night surge: the orders as columns
         self.payments: list[PaymentRow] = []
-        self.sales: list[Sale] = []
+        self.sales: SalesColumns | None = None  # refund spikes: orders and refunds
         self.verdicts: list[Scored] = []
         self.prices = PriceHistory()
         self.hourly = HourlyHistory()
@@ -72,17 +72,17 @@ class RiskHistory:
             c = self.columns
             out |= {oid: a for oid, a in zip(c.order_id, c.amount, strict=True) if oid in hits}
         out |= {p.order_id: p.amount for p in self.payments if p.order_id in hits}
-        out |= {
-            s.order_id: s.amount for s in self.sales if s.kind == "refund" and s.order_id in hits
-        }
+        refunds = self.sales.refunds if self.sales is not None else []
+        out |= {r.order_id: r.amount for r in refunds if r.order_id in hits}
         return out
 
     def rows(self) -> dict[str, int]:
         orders = len(self.orders) + (len(self.columns) if self.columns is not None else 0)
+        sales = self.sales
         return {
-            "orders": orders + sum(s.kind == "order" for s in self.sales),
+            "orders": orders + (int((~sales.refund).sum()) if sales is not None else 0),
             "payments": len(self.payments),
-            "refunds": sum(s.kind == "refund" for s in self.sales),
+            "refunds": len(sales.refunds) if sales is not None else 0,
             "verdicts": len(self.verdicts),
             "labels": len(self.labels),
         }
@@ -136,7 +136,7 @@ async def load_risk(
         window = max(cast(refund_spike.Params, p).window_s for p in params)
         h.sales = await loaders.sales(warehouse, since - timedelta(seconds=window), until)
         h.refund_rates = await load_refund_rates(warehouse, since)
-        h.judged = sum(_judged_refund(s, since, shop) for s in h.sales)
+        h.judged = sum(_judged_refund(r, since, shop) for r in h.sales.refunds)
         judged = "refunds"
     else:  # thresholds
         h.verdicts, judged = await loaders.verdicts(warehouse, since, until, shop), "verdicts"
@@ -147,8 +147,8 @@ async def load_risk(
     return h
 
 
-def _judged_refund(s: Sale, since: datetime, shop: str | None) -> bool:
-    return s.kind == "refund" and s.ts >= since.timestamp() and shop in (None, s.shop_id)
+def _judged_refund(r: Sale, since: datetime, shop: str | None) -> bool:
+    return r.ts >= since.timestamp() and shop in (None, r.shop_id)
 
 
 def hits_of(plan: Plan, v: Version, h: RiskHistory, since: float) -> Hits:
@@ -172,7 +172,8 @@ def hits_of(plan: Plan, v: Version, h: RiskHistory, since: float) -> Hits:
         return replay_failures(h.payments, cast(payment_failures.Params, p), since)
     if kind == "refund_spike":
         params_ = cast(refund_spike.Params, p)
-        return replay_refunds(h.sales, params_, h.refund_rates, since, plan.shop_id)
+        sales = h.sales if h.sales is not None else SalesColumns.of([])
+        return replay_refunds_columns(sales, params_, h.refund_rates, since, plan.shop_id)
     return replay_thresholds(h.verdicts, cast(Thresholds, p), plan.rule_id)
 
 

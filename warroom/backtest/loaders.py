@@ -17,7 +17,7 @@ import numpy as np
 
 from warroom.backtest.night import OrderColumns
 from warroom.backtest.payments import PaymentRow
-from warroom.backtest.refunds import Sale
+from warroom.backtest.refunds import Sale, SalesColumns
 from warroom.backtest.risk import OrderRow
 from warroom.backtest.series import MinuteSeries
 from warroom.backtest.verdicts import Scored
@@ -101,12 +101,12 @@ PAYMENT_FILTERS = {
         "",
     ),
 }
-SALES = """
-    SELECT toUInt32(ts), 0, order_id, order_id, shop_id, sku, amount FROM orders FINAL
-    WHERE ts >= %(since)s AND ts < %(until)s
-    UNION ALL
-    SELECT toUInt32(ts), 1, refund_id, order_id, shop_id, sku, amount FROM refunds FINAL
-    WHERE ts >= %(since)s AND ts < %(until)s"""
+SOLD = """
+    SELECT toUInt32(ts), shop_id, sku FROM orders FINAL
+    WHERE ts >= %(since)s AND ts < %(until)s ORDER BY ts"""
+REFUNDED = """
+    SELECT toUInt32(ts), refund_id, order_id, shop_id, sku, amount FROM refunds FINAL
+    WHERE ts >= %(since)s AND ts < %(until)s ORDER BY ts, refund_id"""
 VERDICTS = """
     SELECT toUInt32(min(event_ts)) AS at, order_id, argMax(score, decided_at),
            argMax(toString(mode), decided_at), argMax(rules, decided_at)
@@ -232,15 +232,24 @@ async def payment_count(
     return int(rows[0][0])
 
 
-async def sales(warehouse: Warehouse, since: datetime, until: datetime) -> list[Sale]:
-    """Orders and refunds in [since, until) in time order (an order before a refund of
-    the same second), every shop's: the refund-spike rule's rates compare shops."""
-    rows = await warehouse.aquery(SALES, {"since": since, "until": until})
-    rows.sort(key=lambda r: (int(r[0]), int(r[1]), r[2]))
-    return [
-        Sale(float(ts), "refund" if int(k) else "order", sid, oid, shop, sku, Decimal(amount))
-        for ts, k, sid, oid, shop, sku, amount in rows
+async def sales(warehouse: Warehouse, since: datetime, until: datetime) -> SalesColumns:
+    """Orders (time, shop, SKU) and refunds in [since, until) in time order, an order
+    before a refund of the same second; every shop's (the rule compares shops)."""
+    window = {"since": since, "until": until}
+    sold = await warehouse.aquery(SOLD, window)
+    refunds = [
+        Sale(float(ts), "refund", rid, oid, shop, sku, Decimal(amount))
+        for ts, rid, oid, shop, sku, amount in await warehouse.aquery(REFUNDED, window)
     ]
+    ts = np.array([float(r[0]) for r in sold] + [r.ts for r in refunds], dtype=np.float64)
+    refund = np.arange(len(ts)) >= len(sold)
+    place = np.lexsort((np.arange(len(ts)), refund, ts))  # refunds keep their order
+    shops = [r[1] for r in sold] + [r.shop_id for r in refunds]
+    skus = [r[2] for r in sold] + [r.sku for r in refunds]
+    order = place.tolist()
+    return SalesColumns(
+        ts[place], refund[place], [shops[i] for i in order], [skus[i] for i in order], refunds
+    )
 
 
 async def verdicts(
