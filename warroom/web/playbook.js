@@ -32,12 +32,13 @@ function failure(err) {
 async function load(panel, force = false) {
   const seq = (latest.get(panel.id) || 0) + 1;
   latest.set(panel.id, seq);
+  if (force) shown.delete(panel.id); // whichever answer comes last redraws
   const root = $(`#pb-${panel.id}`);
   const path = panel.path(shared());
   try {
     const answer = await get(path);
     const text = `${path} ${JSON.stringify(answer)}`;
-    if (latest.get(panel.id) !== seq || (text === shown.get(panel.id) && !force)) return;
+    if (latest.get(panel.id) !== seq || text === shown.get(panel.id)) return;
     shown.set(panel.id, text);
     $(".count", root).textContent = `(${answer.count ?? answer.data.length})`;
     fill($(".body", root), answer.data.length ? panel.draw(answer) : label(panel.empty, "p", { class: "muted empty" }));

@@ -150,19 +150,18 @@ def test_ab_tests_show_variants_and_the_winner_with_its_confidence(
 
     card = page.locator(f'#pb-ab article[data-rule="{decided}"]')
     expect(card.locator(".badge.ab-decided")).to_have_text("decided", timeout=SLOW)
-    winner = card.locator(f'tr[data-creative="{b}"]')
-    expect(winner).to_contain_text("120")
+    winner, control = (card.locator(f'tr[data-creative="{x}"]') for x in (b, a))
     expect(winner).to_contain_text("6.00%", timeout=SLOW)  # CTR, once every count is in
-    expect(card.locator(".outcome .winner")).to_have_text(b)
-    confidence = api.get(f"/v1/ab-tests/{decided}").json()["confidence"]
-    shown = f"{math.floor(confidence * 10_000) / 100:.2f}%"
-    assert confidence >= 0.95
-    expect(card.locator(".outcome .confidence")).to_have_text(shown)
-    control = card.locator(f'tr[data-creative="{a}"]')
-    expect(control).to_contain_text("2.00%")
-    expect(control.locator(".tag")).to_have_text(["control", "loser"])
-    expect(winner.locator(".tag.win")).to_have_text("winner")
+    expect(control).to_contain_text("2.00%", timeout=SLOW)
+    expect(winner).to_contain_text("120")
     expect(control).to_contain_text("2,000")
+    expect(card.locator(".outcome .winner")).to_have_text(b)
+    expect(winner.locator(".tag.win")).to_have_text("winner")
+    expect(control.locator(".tag")).to_have_text(["control", "loser"])
+    confidence = api.get(f"/v1/ab-tests/{decided}").json()["confidence"]
+    assert confidence >= 0.95
+    shown = f"{math.floor(confidence * 10_000) / 100:.2f}%"  # rounded down: never "100.00%"
+    expect(card.locator(".outcome .confidence")).to_have_text(shown, timeout=SLOW)
     still = page.locator(f'#pb-ab article[data-rule="{running}"]')
     expect(still.locator(".badge.ab-running")).to_have_text("running", timeout=SLOW)
     expect(still.locator(".outcome")).to_contain_text("no winner yet")
