@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import cast
 
-from warroom.backtest import loaders
+from warroom.backtest import loaders, payment_history
 from warroom.backtest.kinds import BURSTS, PAYMENT_KINDS
 from warroom.backtest.night import OrderColumns, replay_night_columns
 from warroom.backtest.payments import (
@@ -107,7 +107,9 @@ async def _payments(
         graces = [cast(unknown_order_payment.Params, p).grace_s for p in params]
         late, bounds["grace"] = timedelta(seconds=max(graces)), min(graces)
     start = since - before
-    return await loaders.payments(warehouse, start, until, plan.shop_id, kind, late, **bounds)
+    return await payment_history.payments(
+        warehouse, start, until, plan.shop_id, kind, late, **bounds
+    )
 
 
 async def load_risk(
@@ -131,7 +133,7 @@ async def load_risk(
         h.judged = int((h.columns.ts >= since.timestamp()).sum())
     elif plan.kind in PAYMENT_KINDS:
         h.payments, judged = await _payments(warehouse, plan, since, until), "payments"
-        h.judged = await loaders.payment_count(warehouse, since, until, shop)
+        h.judged = await payment_history.payment_count(warehouse, since, until, shop)
     elif plan.kind == "refund_spike":
         window = max(cast(refund_spike.Params, p).window_s for p in params)
         h.sales = await loaders.sales(warehouse, since - timedelta(seconds=window), until)

@@ -1,9 +1,9 @@
 """The history a backtest replays, from the warehouse: per-minute counters of campaigns
 (the ``campaign_minute`` rollup) or creatives (raw clicks and orders, aggregated per
 minute in SQL), orders (only the columns the rules read; for burst rules only the keys
-with enough orders to fire; for night surges as columns), payments with what is known
-of their orders, orders and refunds (refund spikes), each order's latest recorded
-verdict (thresholds), and the review labels of the orders judged.
+with enough orders to fire; for night surges as columns), orders and refunds (refund
+spikes), each order's latest recorded verdict (thresholds), and the review labels of
+the orders judged. Payments: ``payment_history``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from warroom.backtest.night import OrderColumns
-from warroom.backtest.payments import PaymentRow
 from warroom.backtest.refunds import Sale, SalesColumns
 from warroom.backtest.risk import OrderRow
 from warroom.backtest.series import MinuteSeries
@@ -58,49 +57,6 @@ NIGHT_ORDERS = """
     SELECT toUInt32(ts), order_id, shop_id, sku, amount
     FROM orders FINAL WHERE ts >= %(since)s AND ts < %(until)s {shop}
     ORDER BY ts, order_id"""
-PAYMENTS = """
-    SELECT toUInt32(ts), event_id, payment_id, order_id, amount, toString(method),
-           toString(status), card_hash, order_amount, has_order, user_id, toUInt32(order_ts)
-    FROM (
-        SELECT ts, event_id, payment_id, order_id, amount, method, status, card_hash
-        FROM payments FINAL WHERE ts >= %(since)s AND ts < %(until)s {only}
-    ) AS p ANY LEFT JOIN (
-        SELECT order_id, any(amount) AS order_amount, 1 AS has_order, any(shop_id) AS shop_id,
-               any(user_id) AS user_id, min(ts) AS order_ts
-        FROM orders WHERE ts < %(late)s GROUP BY order_id
-    ) AS o USING order_id
-    WHERE 1 {shop} {keep} ORDER BY ts, payment_id, event_id"""
-PAYMENT_COUNT = """
-    SELECT count() FROM (
-        SELECT order_id FROM payments FINAL WHERE ts >= %(since)s AND ts < %(until)s
-    ) AS p ANY LEFT JOIN (
-        SELECT order_id, any(shop_id) AS shop_id FROM orders GROUP BY order_id
-    ) AS o USING order_id
-    WHERE 1 {shop}"""
-FAILED = "FROM payments WHERE status = 'failed' AND ts >= %(since)s AND ts < %(until)s"
-#: Per payment rule, the payments that could fire it (``only``: on the payments,
-#: ``keep``: with their order known), so that a day's ordinary payments stay in SQL.
-PAYMENT_FILTERS = {
-    "payment_mismatch": ("", "AND has_order = 1 AND amount != order_amount"),
-    "unknown_order_payment": (
-        "",
-        "AND (has_order = 0 OR toUInt32(order_ts) > toUInt32(ts) + %(grace)s)",
-    ),
-    "duplicate_payment": (
-        """AND payment_id IN (SELECT payment_id FROM payments
-        WHERE ts >= %(since)s AND ts < %(until)s GROUP BY payment_id HAVING count() > 1)""",
-        "",
-    ),
-    "payment_failures": (
-        f"""AND (card_hash IN (SELECT card_hash {FAILED} AND card_hash != ''
-                GROUP BY card_hash HAVING count() > %(least)s)
-            OR order_id IN (SELECT order_id FROM orders WHERE user_id IN (
-                SELECT user_id FROM (SELECT order_id {FAILED}) AS f ANY INNER JOIN (
-                    SELECT order_id, any(user_id) AS user_id FROM orders GROUP BY order_id
-                ) AS u USING order_id GROUP BY user_id HAVING count() > %(least)s)))""",
-        "",
-    ),
-}
 SOLD = """
     SELECT toUInt32(ts), shop_id, sku FROM orders FINAL
     WHERE ts >= %(since)s AND ts < %(until)s ORDER BY ts"""
@@ -126,7 +82,7 @@ LABELS = """
     WHERE order_id IN ({judged}) GROUP BY order_id"""
 
 
-def _shop(shop_id: str | None) -> str:
+def shop_filter(shop_id: str | None) -> str:
     return "" if shop_id is None else "AND shop_id = %(shop)s"
 
 
@@ -148,7 +104,7 @@ async def minute_series(
     """Per campaign (or creative) id, its counters per minute from a day before ``since``."""
     sql = CAMPAIGN_MINUTES if scope == "campaign" else CREATIVE_MINUTES
     params = {"since": since - WARM_UP, "until": until, "shop": shop_id}
-    return _series(await warehouse.aquery(sql.format(shop=_shop(shop_id)), params))
+    return _series(await warehouse.aquery(sql.format(shop=shop_filter(shop_id)), params))
 
 
 async def orders(
@@ -165,7 +121,7 @@ async def orders(
     filters = "" if busy is None else BUSY.format(key=busy[0])
     blank = {"unit_price": "amount"}
     columns = ", ".join(c if c in needs else blank.get(c, "''") for c in OPTIONAL)
-    sql = ORDERS.format(columns=columns, shop=_shop(shop_id), busy=filters)
+    sql = ORDERS.format(columns=columns, shop=shop_filter(shop_id), busy=filters)
     params = {"since": since, "until": until, "shop": shop_id, "least": busy[1] if busy else 0}
     rows = await warehouse.aquery(sql, params)
     return [
@@ -178,58 +134,12 @@ async def order_columns(
     warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
 ) -> OrderColumns:
     """Orders in [since, until) in time order, as columns: time, id, shop, SKU, amount."""
-    sql = NIGHT_ORDERS.format(shop=_shop(shop_id))
+    sql = NIGHT_ORDERS.format(shop=shop_filter(shop_id))
     rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
     if not rows:
         return OrderColumns(np.zeros(0), [], [], [], [])
     ts, oid, shop, sku, amount = zip(*rows, strict=True)
     return OrderColumns(np.fromiter(ts, np.float64, len(ts)), oid, shop, sku, amount)
-
-
-async def payments(
-    warehouse: Warehouse,
-    since: datetime,
-    until: datetime,
-    shop_id: str | None,
-    kind: str,
-    late: timedelta = timedelta(0),
-    **bounds: int,
-) -> list[PaymentRow]:
-    """The payments in [since, until) that could fire a rule of ``kind`` (``bounds``:
-    its filter's ``grace`` or ``least``), in time order, each with its order's amount,
-    buyer and time (None: the order is not placed by ``until`` + ``late``)."""
-    only, keep = PAYMENT_FILTERS[kind]
-    sql = PAYMENTS.format(shop=_shop(shop_id), only=only, keep=keep)
-    params = {"since": since, "until": until, "shop": shop_id, "late": until + late, **bounds}
-    rows = await warehouse.aquery(sql, params)
-    out = []
-    for ts, eid, pid, oid, amount, method, status, card, paid, has, user, placed in rows:
-        known = bool(int(has))
-        out.append(
-            PaymentRow(
-                float(ts),
-                eid,
-                pid,
-                oid,
-                Decimal(amount),
-                method,
-                status,
-                card,
-                Decimal(paid) if known else None,
-                user if known else "",
-                float(placed) if known else None,
-            )
-        )
-    return out
-
-
-async def payment_count(
-    warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
-) -> int:
-    """How many payments were made in [since, until) (for ``shop_id``'s orders)."""
-    sql = PAYMENT_COUNT.format(shop=_shop(shop_id))
-    rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
-    return int(rows[0][0])
 
 
 async def sales(warehouse: Warehouse, since: datetime, until: datetime) -> SalesColumns:
@@ -256,7 +166,7 @@ async def verdicts(
     warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
 ) -> list[Scored]:
     """Each order's latest verdict on an event in [since, until), in time order."""
-    sql = VERDICTS.format(shop=_shop(shop_id))
+    sql = VERDICTS.format(shop=shop_filter(shop_id))
     rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
     return [
         Scored(float(at), oid, float(score), mode, tuple(rules))
@@ -278,7 +188,7 @@ async def order_count(
     warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
 ) -> int:
     """How many orders were placed in [since, until)."""
-    where = f"ts >= %(since)s AND ts < %(until)s {_shop(shop_id)}"
+    where = f"ts >= %(since)s AND ts < %(until)s {shop_filter(shop_id)}"
     sql = f"SELECT count() FROM orders FINAL WHERE {where}"
     rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
     return int(rows[0][0])
