@@ -125,6 +125,7 @@ def run_worker(
     from warroom.store.shared import open_shared
     from warroom.streams import topics
     from warroom.streams.broker import free_port
+    from warroom.streams.watchdog import BrokerWatch, WatchService, rejoin_soon
 
     bootstrap = external(settings)
     if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
@@ -135,7 +136,12 @@ def run_worker(
     watch_consumer(app.monitor)
     if settings.metrics_port:
         serve_metrics(settings.metrics_host, settings.metrics_port)
-    services: list[Service] = []
+
+    async def rejoin(renewed: list[str]) -> None:
+        await rejoin_soon(app, renewed)
+
+    # recreates the topics a restarted broker lost; the consumer rejoins on their new logs
+    services: list[Service] = [WatchService(BrokerWatch(bootstrap, settings.partitions, [rejoin]))]
     if with_api:
         port = settings.web_port or free_port(settings.web_host)
         api = create_api(settings, bootstrap)

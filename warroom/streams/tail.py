@@ -45,6 +45,17 @@ class TopicTail:
 
     async def start(self) -> None:
         await self._consumer.start()
+        await self._position()
+        self._task = asyncio.create_task(self._run(), name=f"tail:{','.join(self.topics)}")
+
+    async def restart(self) -> None:
+        """Read the topics again as from the start, on their new logs: after the broker
+        lost them and they were recreated, the old positions are past the new logs' ends,
+        where a fetch waits (no out-of-range error on tansu) until the new log gets there."""
+        await self._position()
+        log.warning("tail of %s: restarted on the topics' new logs", self.topics)
+
+    async def _position(self) -> None:
         await self._consumer.topics()  # fetches metadata for every topic
         tps = [
             TopicPartition(topic, p)
@@ -58,7 +69,6 @@ class TopicTail:
             ends = await self._consumer.end_offsets(tps)
             for tp in tps:
                 self._consumer.seek(tp, max(0, ends[tp] - self.backlog))
-        self._task = asyncio.create_task(self._run(), name=f"tail:{','.join(self.topics)}")
 
     async def _run(self) -> None:
         while True:
