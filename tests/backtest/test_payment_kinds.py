@@ -13,8 +13,10 @@ import pytest
 
 from tests.backtest.events import DAY, DAY0, PRICE, label, order, payment, plan
 from tests.warehouse.writes import write
+from warroom.backtest.payments import MEMORY_S, PaymentRow, replay_duplicates
 from warroom.backtest.report import BacktestReport, Side
 from warroom.backtest.run import backtest
+from warroom.rules.risk import duplicate_payment
 from warroom.store.warehouse import Warehouse
 
 CARD_TESTING = [f"ct{k}" for k in range(6)]
@@ -115,3 +117,13 @@ async def test_a_shop_rule_replays_its_own_payments(chdb: Warehouse, shop: str) 
     report = await backtest(chdb, shop_plan, DAY0, DAY0 + DAY)
     assert report.candidate.summary["flagged"] == 0 and report.candidate.summary["judged"] == 0
     assert Decimal(report.candidate.summary["amount_held"]) == 0
+
+
+def test_an_id_seen_again_after_the_agents_memory_is_no_duplicate() -> None:
+    def paid(oid: str, ts: float, eid: str) -> PaymentRow:
+        return PaymentRow(ts, eid, "pay-1", oid, PRICE, "card", "success", "", PRICE)
+
+    soon = [paid("o1", 0.0, "e1"), paid("o2", MEMORY_S - 1, "e2")]
+    later = [paid("o1", 0.0, "e1"), paid("o2", MEMORY_S + 1, "e2")]
+    assert list(replay_duplicates(soon, duplicate_payment.Params())) == ["o2"]
+    assert replay_duplicates(later, duplicate_payment.Params()) == {}

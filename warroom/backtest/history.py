@@ -12,6 +12,7 @@ from warroom.backtest import loaders, payment_history
 from warroom.backtest.kinds import BURSTS, PAYMENT_KINDS
 from warroom.backtest.night import OrderColumns, replay_night_columns
 from warroom.backtest.payments import (
+    MEMORY_S,
     PaymentRow,
     replay_duplicates,
     replay_failures,
@@ -46,7 +47,7 @@ from warroom.streams.prices import DECAY
 
 #: Payments remembered before the window: duplicate ids of the last two hours (as
 #: ``watch_payments`` remembers them), failures within the rule's window.
-PAYMENT_MEMORY = timedelta(hours=2)
+PAYMENT_MEMORY = timedelta(seconds=MEMORY_S)
 
 
 class RiskHistory:

@@ -33,6 +33,9 @@ from warroom.rules.risk import (
 from warroom.rules.risk.duplicate_payment import Sighting
 from warroom.schemas.events import Payment
 
+#: How long ``watch_payments`` remembers a payment id (event time, ``HORIZON_S`` there).
+MEMORY_S = 2 * 3600.0
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentRow:
@@ -100,7 +103,7 @@ def replay_duplicates(
     payments: Sequence[PaymentRow], params: duplicate_payment.Params, since: float = 0.0
 ) -> Hits:
     """Each payment from ``since`` against the latest earlier event of its payment id
-    (the payments before ``since`` are only remembered)."""
+    within the agent's memory (the payments before ``since`` are only remembered)."""
     repeated = {pid for pid, n in Counter(p.payment_id for p in payments).items() if n > 1}
     seen: dict[str, Sighting] = {}
     hits: Hits = {}
@@ -108,6 +111,8 @@ def replay_duplicates(
         if p.payment_id not in repeated:
             continue  # an id seen once has no earlier sighting
         payment, earlier = p.payment(), seen.get(p.payment_id)
+        if earlier is not None and p.ts - earlier.ts > MEMORY_S:
+            earlier = None  # forgotten by then
         if earlier is None or earlier.event_id != p.event_id:
             seen[p.payment_id] = Sighting.of(payment)
         if p.ts < since:
