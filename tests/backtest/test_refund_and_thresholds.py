@@ -6,7 +6,7 @@ verdicts can be held."""
 
 from __future__ import annotations
 
-from tests.backtest.events import DAY, DAY0, label, order, plan, refund, verdict
+from tests.backtest.events import DAY, DAY0, PRICE, label, order, plan, refund, verdict
 from tests.warehouse.writes import write
 from warroom.backtest.run import backtest
 from warroom.store.warehouse import Warehouse
@@ -65,6 +65,7 @@ async def write_verdicts(wh: Warehouse) -> None:
     rows.append(verdict("v90", 100, 30.0, ["risk.price_deviation"]))  # an earlier partial
     labels = [label("v45a", True, 0), label("v45b", False, 0), label("v60", True, 0)]
     labels.append(label("shadow45", True, 0))
+    await write(wh, "orders", [order(oid, 600 * i) for i, oid in enumerate(scores)])
     await write(wh, "verdicts", rows)
     await write(wh, "labels", labels)
 
@@ -78,6 +79,7 @@ async def test_a_lower_hold_line_holds_the_orders_between(chdb: Warehouse) -> No
     assert live.summary["outcomes"] == {"review": 3, "hold": 1, "decline": 1}
     assert cand.summary["outcomes"] == {"review": 1, "hold": 3, "decline": 1}
     assert (live.summary["held"], cand.summary["held"]) == (2, 4)  # v45a and v45b join
+    assert (live.summary["amount_held"], cand.summary["amount_held"]) == (2 * PRICE, 4 * PRICE)
     assert cand.summary["judged"] == 5  # the shadow verdict cannot be held
     assert (live.summary["precision"], live.summary["recall"]) == (round(2 / 3, 6), round(2 / 3, 6))
     why = {d["order_id"]: d["hits"][0]["explanation"] for d in cand.decisions}

@@ -67,7 +67,8 @@ class RiskHistory:
         self.judged = 0
 
     def amounts(self, hits: Hits) -> dict[str, Decimal]:
-        """The amount of each hit order (payments: the amount paid; refunds: refunded)."""
+        """The amount of each hit order (payments: the amount paid; refunds: refunded;
+        verdicts: the order's)."""
         out = {o.order_id: o.amount for o in self.orders if o.order_id in hits}
         if self.columns is not None:
             c = self.columns
@@ -75,6 +76,7 @@ class RiskHistory:
         out |= {p.order_id: p.amount for p in self.payments if p.order_id in hits}
         refunds = self.sales.refunds if self.sales is not None else []
         out |= {r.order_id: r.amount for r in refunds if r.order_id in hits}
+        out |= {v.order_id: v.amount for v in self.verdicts if v.order_id in hits}
         return out
 
     def rows(self) -> dict[str, int]:

@@ -64,10 +64,17 @@ REFUNDED = """
     SELECT toUInt32(ts), refund_id, order_id, shop_id, sku, amount FROM refunds FINAL
     WHERE ts >= %(since)s AND ts < %(until)s ORDER BY ts, refund_id"""
 VERDICTS = """
-    SELECT toUInt32(min(event_ts)) AS at, order_id, argMax(score, decided_at),
-           argMax(toString(mode), decided_at), argMax(rules, decided_at)
-    FROM verdicts WHERE event_ts >= %(since)s AND event_ts < %(until)s {shop}
-    GROUP BY order_id ORDER BY at, order_id"""
+    SELECT at, order_id, score, mode, rules, amount FROM (
+        SELECT toUInt32(min(event_ts)) AS at, order_id, argMax(score, decided_at) AS score,
+               argMax(toString(mode), decided_at) AS mode, argMax(rules, decided_at) AS rules
+        FROM verdicts WHERE event_ts >= %(since)s AND event_ts < %(until)s {shop}
+        GROUP BY order_id
+    ) AS v ANY LEFT JOIN (
+        SELECT order_id, any(amount) AS amount FROM orders
+        WHERE order_id IN (SELECT order_id FROM verdicts
+                           WHERE event_ts >= %(since)s AND event_ts < %(until)s)
+        GROUP BY order_id
+    ) AS o USING order_id ORDER BY at, order_id"""
 #: The orders whose labels count, per kind of history: placed, paid, refunded or judged
 #: in the window.
 JUDGED = {
@@ -165,12 +172,13 @@ async def sales(warehouse: Warehouse, since: datetime, until: datetime) -> Sales
 async def verdicts(
     warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
 ) -> list[Scored]:
-    """Each order's latest verdict on an event in [since, until), in time order."""
+    """Each order's latest verdict on an event in [since, until), in time order, with the
+    order's amount (0 when the warehouse holds no such order)."""
     sql = VERDICTS.format(shop=shop_filter(shop_id))
     rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
     return [
-        Scored(float(at), oid, float(score), mode, tuple(rules))
-        for at, oid, score, mode, rules in rows
+        Scored(float(at), oid, float(score), mode, tuple(rules), Decimal(amount))
+        for at, oid, score, mode, rules, amount in rows
     ]
 
 

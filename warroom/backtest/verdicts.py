@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from warroom.backtest.risk import Hits
 from warroom.rules.base import Hit
@@ -16,13 +17,15 @@ from warroom.rules.risk.scoring import Thresholds, outcome
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """An order's latest verdict as recorded: when, its score, mode and rules."""
+    """An order's latest verdict as recorded: when, its score, mode and rules, and the
+    order's amount."""
 
     ts: float
     order_id: str
     score: float
     mode: str
     rules: tuple[str, ...]
+    amount: Decimal = Decimal(0)
 
 
 def replay_thresholds(verdicts: Sequence[Scored], params: Thresholds, rule_id: str) -> Hits:
