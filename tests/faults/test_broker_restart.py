@@ -28,7 +28,7 @@ from tests.faults.cluster import Cluster
 from tests.faults.figures import record
 from tests.faults.proxy import persistent_broker
 from tests.faults.test_kill_worker import attacks_held
-from tests.faults.traffic import Traffic, messages, settled, until_counted
+from tests.faults.traffic import Traffic, live_counts, messages, settled, until_counted
 from tests.integration.campaigns import new_campaign
 from warroom.streams.admin import ensure_topics
 from warroom.streams.broker import embedded_broker, free_port
@@ -119,9 +119,13 @@ async def restart_under_traffic(
                 await asyncio.sleep(0.25)
             accepted_s = time.monotonic() - back
             refused_at_return = after.refused  # sent before the API saw the broker back
+            first_counted_s = None  # processing back: the first event after it counted
             for _ in range(AFTER_TICKS - 1):
                 await after.tick(10)
                 await asyncio.sleep(0.25)
+                now = await live_counts(client, [campaign])
+                if first_counted_s is None and now[campaign] > counted_before[campaign]:
+                    first_counted_s = round(time.monotonic() - back, 1)
             await after.attack(AFTER_IP)
             want = Counter({campaign: counted_before[campaign] + after.sent[campaign]})
             counts, _ = await until_counted(client, want, timeout=60)
@@ -152,6 +156,7 @@ async def restart_under_traffic(
         "counted_final": final[campaign],
         "attack_held": AFTER_IP in caught,
         "ingest_back_s": round(accepted_s, 1),
+        "first_counted_s": first_counted_s,
         "counted_after_s": round(counted_s, 1),
         "held_after_s": round(held_s, 1),
         "worker_topics_recreated": worker_stats.get("broker.topics_recreated", 0),
