@@ -41,3 +41,12 @@ def test_reachable_tries_every_bootstrap_address() -> None:
     closed = f"127.0.0.1:{free_port()}"
     assert not reachable(f"{closed},{closed}")
     assert not reachable("not-an-address")
+
+
+async def test_the_api_answers_a_broker_error_with_503_and_retry_after() -> None:
+    from starlette.requests import Request
+
+    from warroom.api.main import warroom_error
+
+    resp = await warroom_error(Request({"type": "http"}), BrokerError("the broker is away"))
+    assert resp.status_code == 503 and resp.headers["retry-after"] == "1"
