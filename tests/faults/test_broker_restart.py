@@ -24,12 +24,14 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from tests.auth import ADMIN
+from tests.conftest import Server
 from tests.faults.cluster import Cluster
 from tests.faults.figures import record
 from tests.faults.proxy import persistent_broker
 from tests.faults.test_kill_worker import attacks_held
 from tests.faults.traffic import Traffic, live_counts, messages, settled, until_counted
 from tests.integration.campaigns import new_campaign
+from tests.integration.test_rulebook import publish_max_orders, verdict_for_burst
 from warroom.streams.admin import ensure_topics
 from warroom.streams.broker import embedded_broker, free_port
 from warroom.streams.recovery import log_bounds
@@ -95,12 +97,13 @@ class Outcome:
 
 
 async def restart_under_traffic(
-    cluster: Cluster, down: Callable[[], None], up: Callable[[], None]
+    cluster: Cluster, down: Callable[[], None], up: Callable[[], None], workers: int = 1
 ) -> Outcome:
     """Impressions, then the broker down for ``DOWN_S`` (``down``, ``up``), then 20 ticks
     of impressions and an IP burst; what was counted and decided, and how fast."""
     try:
-        api, worker = cluster.api(), cluster.worker()
+        api = cluster.api()
+        started = [cluster.worker(f"worker-{n}") for n in range(1, workers + 1)]
         async with httpx.AsyncClient(base_url=api.url, headers=ADMIN, timeout=30) as client:
             shop, campaign = await new_campaign(client, "b")
             before = Traffic(client, shop, [campaign])
@@ -133,11 +136,14 @@ async def restart_under_traffic(
             caught = await attacks_held(cluster, after.attacks, timeout=30)
             held_s = time.monotonic() - back
             final = await settled(client, want, timeout=5)
+            rule_s = await publish_reaches_worker(cluster.server(api), client)
             health = (await client.get("/v1/health")).status_code
             api_stats = await api_counters(client)
         on_topics = impressions_on(cluster, campaign)
-        worker_stats = worker.counters()
-        alive = worker.proc.poll() is None and api.proc.poll() is None
+        worker_stats: Counter[str] = Counter()
+        for worker in started:
+            worker_stats.update(worker.counters())
+        alive = all(p.proc.poll() is None for p in (api, *started))
     finally:
         cluster.stop_all()
     stale = sum(v for k, v in worker_stats.items() if k.endswith(".stale_checkpoint"))
@@ -159,6 +165,7 @@ async def restart_under_traffic(
         "first_counted_s": first_counted_s,
         "counted_after_s": round(counted_s, 1),
         "held_after_s": round(held_s, 1),
+        "rule_published_after_judged_in_s": rule_s,
         "worker_topics_recreated": worker_stats.get("broker.topics_recreated", 0),
         "api_topics_recreated": api_stats.get("broker.topics_recreated", 0),
         "worker_new_logs": worker_stats.get("broker.new_logs", 0),
@@ -186,6 +193,9 @@ def check(outcome: Outcome) -> None:
     assert outcome.counted >= outcome.want, "not all counted within 60 s"
     assert outcome.final == outcome.want, "exact: counted once, nothing skipped"
     assert outcome.caught == {AFTER_IP}, "the burst sent after the restart is held"
+    assert outcome.figures["rule_published_after_judged_in_s"] is not None, (
+        "a rule version published after the restart reaches the worker"
+    )
 
 
 async def test_a_tansu_restart_loses_the_topics_and_warroom_recovers(
@@ -219,6 +229,18 @@ async def test_a_broker_that_keeps_its_topics_restarts_and_warroom_goes_on(
     assert outcome.figures["worker_new_logs"] == 0 and outcome.stale == 0
     assert not outcome.figures["worker_topics_recreated"]
     assert not outcome.figures["api_topics_recreated"]
+
+
+async def publish_reaches_worker(server: Server, client: httpx.AsyncClient) -> float | None:
+    """Publish a version of the IP-burst rule (the control topic, recreated on tansu);
+    how long until a burst is judged by it (None: not within 30 s)."""
+    version = await publish_max_orders(client, 4)
+    published = time.monotonic()
+    while time.monotonic() - published < 30:
+        verdict = await verdict_for_burst(server, client, 7)
+        if verdict and verdict["hits"][0]["rule_version"] == version:
+            return round(time.monotonic() - published, 1)
+    return None
 
 
 def impressions_on(cluster: Cluster, campaign: str) -> dict[str, int]:

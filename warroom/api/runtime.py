@@ -24,7 +24,7 @@ from warroom.streams.model_view import ModelView
 from warroom.streams.producer import IngestProducer
 from warroom.streams.relay import OutboxRelay
 from warroom.streams.shadow_tally import ShadowTally
-from warroom.streams.tail import TopicTail
+from warroom.streams.tail import TopicTail, restart_tails
 from warroom.streams.watchdog import BrokerWatch, GuardedProducer
 
 
@@ -66,12 +66,6 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     store = await asyncio.to_thread(open_store, settings)
     await asyncio.to_thread(topics.ensure_all, bootstrap, settings.partitions)
     started: list[TopicTail] = []
-
-    async def restart_tails(renewed: list[str]) -> None:
-        for tail in started:
-            if set(tail.topics) & set(renewed):
-                await tail.restart()
-
     watch = BrokerWatch(bootstrap, settings.partitions, [restart_tails])
     producer = GuardedProducer(bootstrap, watch)
     rt = Runtime(settings, bootstrap, producer, store, OutboxRelay(store, bootstrap))

@@ -123,7 +123,7 @@ class Recovery:
                     covered = await self._restore(topic, partition, offset)
                     nxt = offset if covered is None else covered
         if partition in self._fresh and offset > nxt:  # committed after the catch-up
-            values, _ = await self.reader(self.bootstrap(), topic, partition, nxt, offset)
+            values, _ = await self._read(topic, partition, nxt, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
             nxt = offset
@@ -159,7 +159,7 @@ class Recovery:
             if offset is None:  # assigned: the agent reads the new log from where the
                 return start  # group committed; what lies before that is replayed then
         if offset is None or start < offset:
-            values, start = await self.reader(self.bootstrap(), topic, partition, start, offset)
+            values, start = await self._read(topic, partition, start, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
         stats.count(f"recovery.{self.name}.restored")
@@ -177,6 +177,26 @@ class Recovery:
                     if covered is not None:
                         self.next[partition] = covered
                         self._fresh.add(partition)
+
+    async def _read(
+        self, topic: str, partition: int, start: int, end: int | None
+    ) -> tuple[list[bytes], int]:
+        """The reader's answer, waiting ~30 s for a broker that does not answer (one
+        restarting during a rebalance); after that the replay is left out (reported)
+        rather than crashing the worker."""
+        for wait in (*LOAD_RETRY_S, None):
+            try:
+                return await self.reader(self.bootstrap(), topic, partition, start, end)
+            except Exception:  # the broker is away: aiokafka's connection errors
+                stats.count(f"recovery.{self.name}.read_failed")
+                if wait is None:
+                    log.exception(
+                        "%s: could not replay %s[%d] from %d", self.name, topic, partition, start
+                    )
+                    return [], start
+                log.warning("%s: broker unavailable for a replay; retrying in %gs", self.name, wait)
+                await asyncio.sleep(wait)
+        return [], start
 
     async def _generation(self, topic: str) -> int:
         try:

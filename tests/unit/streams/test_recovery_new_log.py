@@ -175,3 +175,26 @@ async def test_a_worker_that_saved_before_it_saw_the_new_log_knows_its_checkpoin
     await recovery.assign(TOPIC, [0])
     assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
+
+
+async def test_a_replay_waits_for_a_broker_that_is_away(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebalance while the broker restarts: the replay is tried again, not a crash."""
+    topic = Topic(list(range(1, 11)))
+    sums, recovery = worker(store, topic)
+    await consume(sums, recovery, topic, range(0, 5))
+    await recovery.checkpoint(now=0.0, force=True)
+    monkeypatch.setattr("warroom.streams.recovery.LOAD_RETRY_S", (0.01, 0.01))
+    away = {"left": 2}
+
+    async def flaky(*args: object) -> tuple[list[bytes], int]:
+        if away["left"]:
+            away["left"] -= 1
+            raise ConnectionError("Unable to bootstrap")
+        return await topic.read(*args)  # type: ignore[arg-type]
+
+    sums = MarkedSums()
+    recovery = Recovery("sums", sums, lambda: "-", 3600, lambda: store, flaky, topic.bounds)
+    await recovery.assign(TOPIC, [0])
+    assert sums.sums[0] == sum(range(1, 11))
