@@ -1,6 +1,6 @@
 """The night-surge backtest of a day of demo-like orders, order by order through the
 agent's ``NightTally`` (the replay before the vectorised one) beside the backtest as it
-runs now, on chdb, in one run.
+runs now, on chdb, in one run; then every other risk kind over the same day.
 
     .venv/bin/python benchmarks/bench_backtest.py [--orders N] [--runs R] [--profile]
 
@@ -10,7 +10,9 @@ time: 181,760 orders), only its orders table. Both sides replay a draft (factor 
 beside the live version (factor 6), loading included, and must flag as many orders
 (``tests/backtest/test_night_columns.py`` checks they are the same hits);
 the median of ``--runs`` is printed, and their ratio. ``--profile`` prints where the
-current backtest spends its time (cProfile of the loading and both replays).
+current backtest spends its time (cProfile of the loading and both replays). The other
+kinds replay a looser draft beside the defaults over the day's payments (one per order),
+refunds (3 %), verdicts and labels, also loading included.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks and tests helpers
 
-from benchmarks.bench_reports import DAY, SHOPS, T0, _version, orders
+from benchmarks.bench_reports import DAY, SHOPS, T0, _version, orders, payments, refunds, verdicts
 from warroom.backtest import loaders
 from warroom.backtest.plan import Plan
 from warroom.backtest.report import risk_summary
@@ -86,6 +88,34 @@ def timed(runs: int, fn: Callable[[], list[int]]) -> tuple[float, list[int]]:
     return statistics.median(times), out
 
 
+#: kind -> the draft replayed beside the default parameters (enforced)
+KINDS: dict[str, dict[str, Any]] = {
+    "same_ip_burst": {"max_orders": 8},
+    "price_deviation": {"max_below_pct": 20},
+    "payment_mismatch": {"tolerance": "0"},
+    "unknown_order_payment": {"grace_s": 60},
+    "duplicate_payment": {"score": 60},
+    "payment_failures": {"max_failures": 2},
+    "refund_spike": {"factor": 1.2},
+    "thresholds": {"hold": 50},
+}
+
+
+def every_kind(warehouse: Warehouse) -> None:
+    for kind, draft in KINDS.items():
+        plan = Plan(f"bench.{kind}", kind, "risk", "order", None,
+                    _version(kind, {"mode": "enforce", "params": draft}, "draft"),
+                    _version(kind, {"mode": "enforce"}, "live"))  # fmt: skip
+        start = time.perf_counter()
+        report = asyncio.run(backtest(warehouse, plan, T0, T0 + DAY))
+        took = time.perf_counter() - start
+        assert report.live is not None
+        flagged = [report.candidate.summary["flagged"], report.live.summary["flagged"]]
+        rows = {k: v for k, v in report.history.items() if v}
+        print(f"  {kind:24} {took:6.2f} s (loading {report.loading_s:.2f} s)"
+              f"   flagged draft/live {flagged}   replayed {rows}", flush=True)  # fmt: skip
+
+
 def profile(warehouse: Warehouse, plan: Plan) -> None:
     """Where the current backtest's time goes: loading, then each side's replay."""
     from warroom.backtest.run import load_risk, risk_side
@@ -127,6 +157,16 @@ def main() -> None:
         )
         if args.profile:
             profile(wh, plan)
+        v, labels = verdicts(cols)
+        more = {"payments": payments(cols), "refunds": refunds(cols)}
+        more |= {"verdicts": v, "labels": labels}
+        for table, c in more.items():
+            for lo in range(0, len(c["src_offset"]), 100_000):
+                wh.insert(table, {k: x[lo : lo + 100_000] for k, x in c.items()})
+        print(f"every other risk kind over the day ({len(more['payments']['order_id']):,} "
+              f"payments, {len(more['refunds']['order_id']):,} refunds, "
+              f"{len(v['order_id']):,} verdicts), draft beside live:")  # fmt: skip
+        every_kind(wh)
         wh.close()
 
 

@@ -138,6 +138,8 @@ def run_worker(
     from warroom.store.shared import open_shared
     from warroom.streams import topics
     from warroom.streams.broker import free_port
+    from warroom.streams.tail import restart_tails
+    from warroom.streams.watchdog import BrokerWatch, WatchService, rejoin_soon
 
     if settings.gc_threshold:
         tune_gc(settings.gc_threshold)
@@ -150,7 +152,14 @@ def run_worker(
     watch_consumer(app.monitor)
     if settings.metrics_port:
         serve_metrics(settings.metrics_host, settings.metrics_port)
-    services: list[Service] = []
+
+    async def rejoin(renewed: list[str]) -> None:
+        await rejoin_soon(app, renewed)
+
+    # recreates the topics a restarted broker lost; the consumer rejoins on their new logs,
+    # the tails (the control topic's, the API's when it runs here) read the new logs
+    watch = BrokerWatch(bootstrap, settings.partitions, [rejoin, restart_tails])
+    services: list[Service] = [WatchService(watch)]
     if with_api:
         port = settings.web_port or free_port(settings.web_host)
         api = create_api(settings, bootstrap)

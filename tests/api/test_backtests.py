@@ -15,10 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.auth import ADMIN, ADMIN_TOKEN
+from tests.backtest import events
 from tests.store.entities import World, seed
 from tests.warehouse import market
 from tests.warehouse.clickhouse import ClickHouseServer
-from tests.warehouse.writes import write
+from tests.warehouse.writes import add, new_sink, write
 from warroom.api.main import create_api
 from warroom.schemas.events import Click, Order, Viewer
 from warroom.settings import get_settings
@@ -151,6 +152,27 @@ def burner_clicks(w: World, start: datetime, minutes: int) -> list[Click]:
     ]
 
 
+def test_a_thresholds_draft_holds_what_its_lines_hold(
+    api: TestClient, warehouse: ServerWarehouse
+) -> None:
+    scores = (30.0, 45.0, 60.0, 90.0)
+    rows = [
+        events.verdict(f"th{i}", 600 * i, s, ["risk.same_ip_burst"]) for i, s in enumerate(scores)
+    ]
+    sink = new_sink(warehouse)
+    add(sink, "verdicts", rows, 50_000)  # after the offsets the market's verdicts took
+    asyncio.run(sink.flush())
+    window = {"since": "2025-03-10T00:00:00Z", "until": "2025-03-11T00:00:00Z"}
+    draft = {"mode": "enforce", "params": {"review": 30, "hold": 40, "decline": 90}}
+    resp = api.post("/v1/rules/risk.thresholds/backtest", json={**window, "draft": draft})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    live, candidate = body["live"]["summary"], body["candidate"]["summary"]
+    assert (body["kind"], live["judged"]) == ("thresholds", 4)
+    assert (live["held"], candidate["held"]) == (2, 3)  # the order scored 45 joins
+    assert candidate["outcomes"] == {"review": 1, "hold": 2, "decline": 1}
+
+
 @pytest.mark.parametrize(
     ("request_body", "field"),
     [
@@ -170,6 +192,7 @@ def test_bad_requests_name_their_field(
 
 def test_unsupported_kinds_and_unknown_rules(api: TestClient) -> None:
     window = {"since": "2025-03-01T00:00:00Z", "until": "2025-03-02T00:00:00Z"}
-    resp = api.post("/v1/rules/risk.thresholds/backtest", json=window)
+    resp = api.post("/v1/rules/model.order_anomaly/backtest", json=window)
     assert (resp.status_code, resp.json()["field"]) == (422, "kind")
+    assert "the anomaly model learns online" in resp.json()["detail"]
     assert api.post("/v1/rules/no.such.rule/backtest", json=window).status_code == 404

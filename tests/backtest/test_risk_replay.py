@@ -6,20 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from warroom.backtest.payments import PaymentRow, replay_mismatch
 from warroom.backtest.report import risk_summary
-from warroom.backtest.risk import (
-    OrderRow,
-    PaymentRow,
-    replay_bursts,
-    replay_mismatch,
-    replay_night,
-    replay_prices,
-)
+from warroom.backtest.risk import OrderRow, replay_bursts, replay_night, replay_prices
 from warroom.rules.risk import night_surge, payment_mismatch, price_deviation
 from warroom.rules.risk.price_stats import RunningMean
 from warroom.rules.risk.same_ip_burst import Params as BurstParams
 from warroom.rules.risk.scoring import Thresholds
-from warroom.schemas.events import Payment
 from warroom.store.warehouse.baselines import HourlyHistory
 
 T0 = 1_740_800_000.0  # 2025-03-01 03:33 UTC
@@ -65,16 +58,10 @@ def test_a_night_surge_against_the_hourly_history() -> None:
 
 def test_payment_mismatch_and_unknown_orders() -> None:
     def paid(i: int, amount: str, order_amount: str | None) -> PaymentRow:
-        p = Payment(
-            event_id=f"p{i}",
-            ts=datetime.fromtimestamp(T0, UTC),
-            payment_id=f"p{i}",
-            order_id=f"o{i}",
-            amount=Decimal(amount),
-            method="card",
-            status="success",
+        known = None if order_amount is None else Decimal(order_amount)
+        return PaymentRow(
+            T0, f"e{i}", f"p{i}", f"o{i}", Decimal(amount), "card", "success", "", known
         )
-        return PaymentRow(p, None if order_amount is None else Decimal(order_amount))
 
     rows = [paid(0, "90", "100"), paid(1, "100", "100"), paid(2, "5", None)]
     hits = replay_mismatch(rows, payment_mismatch.Params())

@@ -75,6 +75,8 @@ async def warroom_error(request: Request, exc: Exception) -> JSONResponse:
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
     field = getattr(exc, "field", None)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 503:  # the broker is away: the sender retries, nothing was taken
+        headers = {"Retry-After": "1"}
     return JSONResponse({"detail": str(exc), "field": field}, status_code=status, headers=headers)
 
 

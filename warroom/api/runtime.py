@@ -24,7 +24,8 @@ from warroom.streams.model_view import ModelView
 from warroom.streams.producer import IngestProducer
 from warroom.streams.relay import OutboxRelay
 from warroom.streams.shadow_tally import ShadowTally
-from warroom.streams.tail import TopicTail
+from warroom.streams.tail import TopicTail, restart_tails
+from warroom.streams.watchdog import BrokerWatch, GuardedProducer
 
 
 @dataclass
@@ -60,12 +61,14 @@ def open_store(settings: Settings) -> Store:
 
 @asynccontextmanager
 async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
-    """Migrate the store, create the topics, start the producer and the tails; stop on exit."""
+    """Migrate the store, create the topics, start the producer, the tails and the broker
+    watch (recreates lost topics, restarts the tails on their new logs); stop on exit."""
     store = await asyncio.to_thread(open_store, settings)
     await asyncio.to_thread(topics.ensure_all, bootstrap, settings.partitions)
-    rt = Runtime(
-        settings, bootstrap, IngestProducer(bootstrap), store, OutboxRelay(store, bootstrap)
-    )
+    started: list[TopicTail] = []
+    watch = BrokerWatch(bootstrap, settings.partitions, [restart_tails])
+    producer = GuardedProducer(bootstrap, watch)
+    rt = Runtime(settings, bootstrap, producer, store, OutboxRelay(store, bootstrap))
     rt.models.feed = rt.feed.publish
     feed_names = [
         topic.get_topic_name() for topic in (topics.verdicts, topics.decisions, topics.labels)
@@ -104,13 +107,14 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     ]
     await rt.producer.start()
     await rt.relay.start()
-    started: list[TopicTail] = []
     try:
         for tail in tails:
             await tail.start()
             started.append(tail)
+        await watch.start()
         yield rt
     finally:
+        await watch.stop()
         for tail in started:
             await tail.stop()
         await rt.relay.stop()

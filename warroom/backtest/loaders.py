@@ -1,22 +1,25 @@
 """The history a backtest replays, from the warehouse: per-minute counters of campaigns
 (the ``campaign_minute`` rollup) or creatives (raw clicks and orders, aggregated per
-minute in SQL), orders and payments (only the columns the rules read; for burst rules
-only the keys with enough orders to fire), and the review labels of the window's orders.
+minute in SQL), orders (only the columns the rules read; for burst rules only the keys
+with enough orders to fire; for night surges as columns), orders and refunds (refund
+spikes), each order's latest recorded verdict (thresholds), and the review labels of
+the orders judged. Payments: ``payment_history``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from warroom.backtest.night import OrderColumns
-from warroom.backtest.risk import OrderRow, PaymentRow
+from warroom.backtest.refunds import Sale, SalesColumns
+from warroom.backtest.risk import OrderRow
 from warroom.backtest.series import MinuteSeries
-from warroom.schemas.events import Payment
+from warroom.backtest.verdicts import Scored
 from warroom.schemas.types import MONEY_UNITS
 from warroom.store.warehouse.base import Row, Warehouse
 
@@ -54,24 +57,39 @@ NIGHT_ORDERS = """
     SELECT toUInt32(ts), order_id, shop_id, sku, amount
     FROM orders FINAL WHERE ts >= %(since)s AND ts < %(until)s {shop}
     ORDER BY ts, order_id"""
-PAYMENTS = """
-    SELECT toUInt32(ts), payment_id, order_id, amount, toString(method), toString(status),
-           order_amount, has_order
-    FROM (
-        SELECT ts, payment_id, order_id, amount, method, status FROM payments FINAL
-        WHERE ts >= %(since)s AND ts < %(until)s
-    ) AS p ANY LEFT JOIN (
-        SELECT order_id, any(amount) AS order_amount, 1 AS has_order, any(shop_id) AS shop_id
-        FROM orders WHERE ts < %(until)s GROUP BY order_id
-    ) AS o USING order_id
-    WHERE 1 {shop} ORDER BY ts, payment_id"""
+SOLD = """
+    SELECT toUInt32(ts), shop_id, sku FROM orders FINAL
+    WHERE ts >= %(since)s AND ts < %(until)s ORDER BY ts"""
+REFUNDED = """
+    SELECT toUInt32(ts), refund_id, order_id, shop_id, sku, amount FROM refunds FINAL
+    WHERE ts >= %(since)s AND ts < %(until)s ORDER BY ts, refund_id"""
+VERDICTS = """
+    SELECT at, order_id, score, mode, rules, amount FROM (
+        SELECT toUInt32(min(event_ts)) AS at, order_id, argMax(score, decided_at) AS score,
+               argMax(toString(mode), decided_at) AS mode, argMax(rules, decided_at) AS rules
+        FROM verdicts WHERE event_ts >= %(since)s AND event_ts < %(until)s {shop}
+        GROUP BY order_id
+    ) AS v ANY LEFT JOIN (
+        SELECT order_id, any(amount) AS amount FROM orders
+        WHERE order_id IN (SELECT order_id FROM verdicts
+                           WHERE event_ts >= %(since)s AND event_ts < %(until)s)
+        GROUP BY order_id
+    ) AS o USING order_id ORDER BY at, order_id"""
+#: The orders whose labels count, per kind of history: placed, paid, refunded or judged
+#: in the window.
+JUDGED = {
+    "orders": "SELECT order_id FROM orders WHERE ts >= %(since)s AND ts < %(until)s",
+    "payments": "SELECT order_id FROM payments WHERE ts >= %(since)s AND ts < %(until)s",
+    "refunds": "SELECT order_id FROM refunds WHERE ts >= %(since)s AND ts < %(until)s",
+    "verdicts": "SELECT order_id FROM verdicts WHERE event_ts >= %(since)s "
+    "AND event_ts < %(until)s",
+}
 LABELS = """
     SELECT order_id, argMax(toString(label), decided_at) FROM labels
-    WHERE order_id IN (SELECT order_id FROM orders WHERE ts >= %(since)s AND ts < %(until)s)
-    GROUP BY order_id"""
+    WHERE order_id IN ({judged}) GROUP BY order_id"""
 
 
-def _shop(shop_id: str | None) -> str:
+def shop_filter(shop_id: str | None) -> str:
     return "" if shop_id is None else "AND shop_id = %(shop)s"
 
 
@@ -93,7 +111,7 @@ async def minute_series(
     """Per campaign (or creative) id, its counters per minute from a day before ``since``."""
     sql = CAMPAIGN_MINUTES if scope == "campaign" else CREATIVE_MINUTES
     params = {"since": since - WARM_UP, "until": until, "shop": shop_id}
-    return _series(await warehouse.aquery(sql.format(shop=_shop(shop_id)), params))
+    return _series(await warehouse.aquery(sql.format(shop=shop_filter(shop_id)), params))
 
 
 async def orders(
@@ -110,7 +128,7 @@ async def orders(
     filters = "" if busy is None else BUSY.format(key=busy[0])
     blank = {"unit_price": "amount"}
     columns = ", ".join(c if c in needs else blank.get(c, "''") for c in OPTIONAL)
-    sql = ORDERS.format(columns=columns, shop=_shop(shop_id), busy=filters)
+    sql = ORDERS.format(columns=columns, shop=shop_filter(shop_id), busy=filters)
     params = {"since": since, "until": until, "shop": shop_id, "least": busy[1] if busy else 0}
     rows = await warehouse.aquery(sql, params)
     return [
@@ -123,7 +141,7 @@ async def order_columns(
     warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
 ) -> OrderColumns:
     """Orders in [since, until) in time order, as columns: time, id, shop, SKU, amount."""
-    sql = NIGHT_ORDERS.format(shop=_shop(shop_id))
+    sql = NIGHT_ORDERS.format(shop=shop_filter(shop_id))
     rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
     if not rows:
         return OrderColumns(np.zeros(0), [], [], [], [])
@@ -131,31 +149,46 @@ async def order_columns(
     return OrderColumns(np.fromiter(ts, np.float64, len(ts)), oid, shop, sku, amount)
 
 
-async def payments(
+async def sales(warehouse: Warehouse, since: datetime, until: datetime) -> SalesColumns:
+    """Orders (time, shop, SKU) and refunds in [since, until) in time order, an order
+    before a refund of the same second; every shop's (the rule compares shops)."""
+    window = {"since": since, "until": until}
+    sold = await warehouse.aquery(SOLD, window)
+    refunds = [
+        Sale(float(ts), "refund", rid, oid, shop, sku, Decimal(amount))
+        for ts, rid, oid, shop, sku, amount in await warehouse.aquery(REFUNDED, window)
+    ]
+    ts = np.array([float(r[0]) for r in sold] + [r.ts for r in refunds], dtype=np.float64)
+    refund = np.arange(len(ts)) >= len(sold)
+    place = np.lexsort((np.arange(len(ts)), refund, ts))  # refunds keep their order
+    shops = [r[1] for r in sold] + [r.shop_id for r in refunds]
+    skus = [r[2] for r in sold] + [r.sku for r in refunds]
+    order = place.tolist()
+    return SalesColumns(
+        ts[place], refund[place], [shops[i] for i in order], [skus[i] for i in order], refunds
+    )
+
+
+async def verdicts(
     warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
-) -> list[PaymentRow]:
-    """Payments in [since, until), each with its order's amount (None: order unknown)."""
-    sql = PAYMENTS.format(shop="" if shop_id is None else "AND shop_id = %(shop)s")
+) -> list[Scored]:
+    """Each order's latest verdict on an event in [since, until), in time order, with the
+    order's amount (0 when the warehouse holds no such order)."""
+    sql = VERDICTS.format(shop=shop_filter(shop_id))
     rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
-    out = []
-    for ts, pid, oid, amount, method, status, order_amount, has_order in rows:
-        payment = Payment.model_construct(
-            event_id=pid,
-            ts=datetime.fromtimestamp(int(ts), UTC),
-            payment_id=pid,
-            order_id=oid,
-            amount=Decimal(amount),
-            method=method,
-            status=status,
-            card_hash=None,
-        )
-        out.append(PaymentRow(payment, Decimal(order_amount) if int(has_order) else None))
-    return out
+    return [
+        Scored(float(at), oid, float(score), mode, tuple(rules), Decimal(amount))
+        for at, oid, score, mode, rules, amount in rows
+    ]
 
 
-async def labels(warehouse: Warehouse, since: datetime, until: datetime) -> dict[str, str]:
-    """The latest review label (legit, fraud) of each order placed in [since, until)."""
-    rows = await warehouse.aquery(LABELS, {"since": since, "until": until})
+async def labels(
+    warehouse: Warehouse, since: datetime, until: datetime, judged: str = "orders"
+) -> dict[str, str]:
+    """The latest review label (legit, fraud) of each order placed (or paid, refunded,
+    judged: ``judged``) in [since, until)."""
+    sql = LABELS.format(judged=JUDGED[judged])
+    rows = await warehouse.aquery(sql, {"since": since, "until": until})
     return {order_id: label for order_id, label in rows}
 
 
@@ -163,7 +196,7 @@ async def order_count(
     warehouse: Warehouse, since: datetime, until: datetime, shop_id: str | None
 ) -> int:
     """How many orders were placed in [since, until)."""
-    where = f"ts >= %(since)s AND ts < %(until)s {_shop(shop_id)}"
+    where = f"ts >= %(since)s AND ts < %(until)s {shop_filter(shop_id)}"
     sql = f"SELECT count() FROM orders FINAL WHERE {where}"
     rows = await warehouse.aquery(sql, {"since": since, "until": until, "shop": shop_id})
     return int(rows[0][0])

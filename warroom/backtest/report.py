@@ -41,7 +41,9 @@ class BacktestReport(BaseModel):
     live: Side | None = Field(description="the live version over the same history; None: none")
     elapsed_s: float = Field(description="the whole backtest: loading and both replays")
     loading_s: float = Field(description="of which reading the history from the warehouse")
-    history: dict[str, int] = Field(description="rows replayed: minutes, orders, payments")
+    history: dict[str, int] = Field(
+        description="rows replayed: minutes; orders, payments, refunds, verdicts, labels"
+    )
 
 
 def budget_summary(out: BudgetOutcome) -> dict[str, Any]:
@@ -104,11 +106,10 @@ def risk_summary(
 
 
 def risk_decisions(hits: Hits, thresholds: Thresholds) -> list[dict[str, Any]]:
-    results = outcomes(hits, thresholds)
     return [
         {
             "order_id": oid,
-            "outcome": results[oid],
+            "outcome": outcome(total_score(found), thresholds),
             "score": total_score(found),
             "hits": [
                 {"rule_id": h.rule_id, "entity": h.entity, "explanation": h.explanation}

@@ -8,8 +8,10 @@ pure code, in event-time order, with the state the agent would have kept:
   not learning the prices that fire (as ``streams.prices.SkuPrices``); a price well
   inside the band skips the rule's exact (Decimal) check;
 - night surge: ``streams.night.NightTally`` fed every order, with the warehouse's
-  hourly baselines before the window;
-- payment mismatch: each payment against its order's amount.
+  hourly baselines before the window: the reference for ``night.replay_night_columns``,
+  which backtests run.
+
+Payments: ``payments``; refunds: ``refunds``; recorded verdicts: ``verdicts``.
 
 Hits become an outcome through the live thresholds (``scoring``), as the agent's verdict
 does for one rule. Pure: no clock, no client.
@@ -26,10 +28,9 @@ from decimal import Decimal
 from typing import Any
 
 from warroom.rules.base import Hit
-from warroom.rules.risk import entity_burst, night_surge, payment_mismatch, price_deviation
+from warroom.rules.risk import entity_burst, night_surge, price_deviation
 from warroom.rules.risk.price_stats import RunningMean
 from warroom.rules.risk.same_ip_burst import same_ip_burst
-from warroom.schemas.events import Payment
 from warroom.streams.night import History, NightTally, no_history
 
 Seed = Callable[[str], RunningMean | None]
@@ -52,13 +53,15 @@ class OrderRow:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class PaymentRow:
-    payment: Payment
-    order_amount: Decimal | None  # None: the warehouse holds no such order
-
-
 Hits = dict[str, list[Hit]]  # order id -> the rule's hits on it
+
+
+def add_hit(hits: Hits, order_id: str, hit: Hit) -> None:
+    """``hit`` on the order, unless the order holds one of the same rule on the same
+    entity already (a rule fires once per entity on an order: ``combine.merged_hits``)."""
+    found = hits.setdefault(order_id, [])
+    if all((h.rule_id, h.entity) != (hit.rule_id, hit.entity) for h in found):
+        found.append(hit)
 
 
 def _keyed(orders: Iterable[OrderRow], key: Callable[[OrderRow], str]) -> dict[str, list[Any]]:
@@ -162,13 +165,3 @@ def _slot_test(params: night_surge.Params) -> Callable[[float, str], bool]:
         return seen[key]
 
     return test
-
-
-def replay_mismatch(payments: Sequence[PaymentRow], params: payment_mismatch.Params) -> Hits:
-    """Payment mismatch on each payment against its order's amount."""
-    hits: Hits = {}
-    for p in payments:
-        hit = payment_mismatch.payment_mismatch(p.payment, p.order_amount, params)
-        if hit is not None:
-            hits.setdefault(p.payment.order_id, []).append(hit)
-    return hits

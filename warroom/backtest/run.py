@@ -6,37 +6,23 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any, cast
 
 from warroom.backtest import loaders, report
 from warroom.backtest.budget import replay_budget
-from warroom.backtest.night import OrderColumns, replay_night_columns
+from warroom.backtest.history import RiskHistory, hits_of, load_risk, thresholds_of
+from warroom.backtest.kinds import check_kind
 from warroom.backtest.plan import Plan, Version
-from warroom.backtest.risk import (
-    Hits,
-    OrderRow,
-    PaymentRow,
-    replay_bursts,
-    replay_mismatch,
-    replay_prices,
-)
 from warroom.backtest.series import MinuteSeries
 from warroom.errors import InvalidEntity
 from warroom.rules.budget.body import BudgetBody
 from warroom.rules.budget.engine import RuleRef
-from warroom.rules.risk import entity_burst, night_surge, payment_mismatch, price_deviation
 from warroom.schemas.budget import EntityKind
 from warroom.settings import Settings
 from warroom.store.warehouse.base import Warehouse
-from warroom.store.warehouse.baselines import HourlyHistory, PriceHistory, load_hourly, load_prices
 from warroom.store.warehouse.shared import close_shared_warehouse, shared_warehouse
-from warroom.streams.prices import DECAY
 
 MAX_SPAN = timedelta(days=31)
-BURSTS = {"same_ip_burst": "ip", "same_device_burst": "device_id", "same_user_burst": "user_id"}
-ORDER_KINDS = {*BURSTS, "price_deviation", "night_surge"}
-SUPPORTED = {*ORDER_KINDS, "payment_mismatch", "condition"}
 
 
 def check_window(since: datetime, until: datetime, kind: str) -> None:
@@ -47,8 +33,7 @@ def check_window(since: datetime, until: datetime, kind: str) -> None:
         raise InvalidEntity("until must come after since", "until")
     if until - since > MAX_SPAN:
         raise InvalidEntity(f"a backtest covers at most {MAX_SPAN.days} days", "since")
-    if kind not in SUPPORTED:
-        raise InvalidEntity(f"backtests do not replay {kind} rules yet", "kind")
+    check_kind(kind)
 
 
 def _versions(plan: Plan) -> list[Version]:
@@ -84,72 +69,11 @@ def budget_side(
     return _side(v, report.budget_summary(out), report.budget_decisions(out), len(out.decisions))
 
 
-class RiskHistory:
-    """What the risk rules replay: orders (or payments), the baselines before the window,
-    the review labels of its orders, and how many events it holds."""
-
-    def __init__(self) -> None:
-        self.orders: list[OrderRow] = []
-        self.columns: OrderColumns | None = None  # night surge: the orders as columns
-        self.payments: list[PaymentRow] = []
-        self.prices = PriceHistory()
-        self.hourly = HourlyHistory()
-        self.labels: dict[str, str] = {}
-        self.judged = 0
-
-
-async def load_risk(
-    warehouse: Warehouse, plan: Plan, since: datetime, until: datetime
-) -> RiskHistory:
-    h, shop = RiskHistory(), plan.shop_id
-    params = [v.params for v in _versions(plan)]
-    if plan.kind in BURSTS:
-        window = max(cast(entity_burst.Params, p).window_s for p in params)
-        least = min(cast(entity_burst.Params, p).max_orders for p in params)
-        busy, needs = (BURSTS[plan.kind], least), frozenset({BURSTS[plan.kind]})
-        start = since - timedelta(seconds=window)
-        h.orders = await loaders.orders(warehouse, start, until, shop, busy, needs)
-    elif plan.kind == "price_deviation":
-        needs = frozenset({"sku", "unit_price"})
-        h.orders = await loaders.orders(warehouse, since, until, shop, needs=needs)
-        h.prices = await load_prices(warehouse, since, DECAY)
-    elif plan.kind == "night_surge":
-        start = since - timedelta(days=1)
-        h.columns = await loaders.order_columns(warehouse, start, until, shop)
-        h.hourly = await load_hourly(warehouse, since)
-    else:
-        h.payments = await loaders.payments(warehouse, since, until, shop)
-    h.labels = await loaders.labels(warehouse, since, until)
-    if h.columns is not None:
-        h.judged = int((h.columns.ts >= since.timestamp()).sum())
-    else:
-        h.judged = len(h.payments) or await loaders.order_count(warehouse, since, until, shop)
-    return h
-
-
-def hits_of(plan: Plan, v: Version, h: RiskHistory, since: float) -> Hits:
-    """The candidate's (or live version's) hits over the history, by order id."""
-    p = v.params
-    if plan.kind in BURSTS:
-        kind = BURSTS[plan.kind].removesuffix("_id")
-        return replay_bursts(kind, h.orders, cast(entity_burst.Params, p), since)
-    if plan.kind == "price_deviation":
-        return replay_prices(h.orders, cast(price_deviation.Params, p), h.prices, DECAY)
-    if plan.kind == "night_surge" and h.columns is not None:
-        params = cast(night_surge.Params, p)
-        return replay_night_columns(h.columns, params, plan.zones, h.hourly, since)
-    return replay_mismatch(h.payments, cast(payment_mismatch.Params, p))
-
-
 def risk_side(plan: Plan, v: Version, h: RiskHistory, since: datetime) -> report.Side:
     hits = hits_of(plan, v, h, since.timestamp())
-    amounts: dict[str, Decimal] = {o.order_id: o.amount for o in h.orders}
-    if h.columns is not None:
-        c = h.columns
-        amounts |= {oid: a for oid, a in zip(c.order_id, c.amount, strict=True) if oid in hits}
-    amounts |= {p.payment.order_id: p.payment.amount for p in h.payments}
-    summary = report.risk_summary(hits, plan.thresholds, h.judged, amounts, h.labels)
-    return _side(v, summary, report.risk_decisions(hits, plan.thresholds), len(hits))
+    thresholds = thresholds_of(plan, v)
+    summary = report.risk_summary(hits, thresholds, h.judged, h.amounts(hits), h.labels)
+    return _side(v, summary, report.risk_decisions(hits, thresholds), len(hits))
 
 
 async def backtest(
@@ -170,8 +94,7 @@ async def backtest(
         loaded = time.perf_counter()
         for v in _versions(plan):
             sides.append(await asyncio.to_thread(risk_side, plan, v, h, since))
-        orders = len(h.orders) + (len(h.columns) if h.columns is not None else 0)
-        rows = {"orders": orders, "payments": len(h.payments), "labels": len(h.labels)}
+        rows = h.rows()
     return report.BacktestReport(
         rule_id=plan.rule_id,
         kind=plan.kind,

@@ -53,6 +53,11 @@ class CampaignState:
         marks[(code, part)] = (offset, position)
         return False
 
+    def on_new_log(self, partition: int) -> None:
+        """The topics were recreated (a broker that lost them): the input offsets marked
+        are of the old logs, and would hide the new logs' first messages as copies."""
+        self.marks.pop(partition, None)
+
     def fold(self) -> None:
         """Add the batch's increments to each key's shop-local day."""
         self.counters.days.fold(shop_zone)

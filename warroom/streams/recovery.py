@@ -14,6 +14,15 @@ Each message is admitted once:
 So a restart neither loses nor double-counts a message, whatever the order of commits
 and checkpoints. Checkpoints are written every ``interval_s`` for the partitions that
 changed, and for revoked partitions as they go.
+
+A checkpoint is checked against the partition's log before its offset is trusted: a
+topic the broker lost and warroom recreated (tansu keeps topics in memory) starts again
+at offset 0, so a checkpoint taken on the old log would make every new message up to
+its offset look like a redelivery. A state saved after this process saw the topic's log
+replaced (``topic_logs``; a rebalance follows a broker restart) is saved with offset
+``NO_LOG``; a checkpoint with that offset, or one past the end of the log, is *stale*:
+its state is kept (those events were counted), the partition is read from the start of
+the new log, and it is reported (``recovery.<agent>.stale_checkpoint``).
 """
 
 from __future__ import annotations
@@ -21,9 +30,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types import TP, AppT, EventT, TopicT
 
 from warroom.settings import get_settings
@@ -31,7 +42,7 @@ from warroom.store import checkpoints
 from warroom.store.checkpoints import Checkpoint
 from warroom.store.db import Store
 from warroom.store.shared import shared_or_none
-from warroom.streams import stats
+from warroom.streams import stats, topic_logs
 from warroom.streams.replay import read_range
 
 log = logging.getLogger(__name__)
@@ -39,6 +50,12 @@ log = logging.getLogger(__name__)
 LOAD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 #: Reads ``topic[partition]`` from one offset to another (end excluded).
 Reader = Callable[[str, str, int, int, int | None], Awaitable[tuple[list[bytes], int]]]
+#: The offset saved with a state whose offsets refer to a log the broker has lost.
+NO_LOG = -1
+#: How long checking a checkpoint against its log may take before it is trusted unchecked.
+BOUNDS_TIMEOUT_S = 10.0
+#: The first offset of ``topic[partition]`` and its end, exact at least up to ``expected``.
+Bounds = Callable[[str, str, int, int], Awaitable[tuple[int, int]]]
 
 
 class PartitionState(Protocol):
@@ -56,6 +73,10 @@ class PartitionState(Protocol):
         """Add messages to the state as the agent would, deciding nothing."""
         ...
 
+    # A state may also have ``on_new_log(partition)``: called when the partition's
+    # checkpoint was stale (the topics were recreated), to forget what it keeps about
+    # offsets of the old logs (e.g. the campaign counters' marks of their inputs' offsets).
+
 
 class Recovery:
     def __init__(
@@ -66,6 +87,7 @@ class Recovery:
         interval_s: float | None = None,
         store: Callable[[], Store | None] = shared_or_none,
         reader: Reader = read_range,
+        bounds: Bounds | None = None,
     ) -> None:
         self.name = name
         #: Checkpoints are the app's: two apps (app ids) may share one SQL store.
@@ -75,12 +97,19 @@ class Recovery:
         self.interval_s = get_settings().checkpoint_interval_s if interval_s is None else interval_s
         self.store = store
         self.reader = reader
+        self.bounds = bounds or log_bounds
         self.next: dict[int, int] = {}
         self._changed: set[int] = set()
         self._fresh: set[int] = set()  # restored on assignment, no message admitted yet
         self._saved_at = 0.0
         #: One restore per partition at a time: an assignment's and a first message's.
         self._locks: dict[int, asyncio.Lock] = {}
+        #: The input topic, and the generation of its log (``topic_logs``) each partition's
+        #: offsets refer to.
+        self._topic: str | None = None
+        self._log_gen: dict[int, int] = {}
+        #: The checkpoint last saved per partition: (its log's generation, offset, crc).
+        self._saved: dict[int, tuple[int, int, int]] = {}
 
     async def admit(self, topic: str, partition: int, offset: int) -> bool:
         """Whether the message at ``offset`` is new to the state (restoring first if needed)."""
@@ -94,7 +123,7 @@ class Recovery:
                     covered = await self._restore(topic, partition, offset)
                     nxt = offset if covered is None else covered
         if partition in self._fresh and offset > nxt:  # committed after the catch-up
-            values, _ = await self.reader(self.bootstrap(), topic, partition, nxt, offset)
+            values, _ = await self._read(topic, partition, nxt, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
             nxt = offset
@@ -110,6 +139,8 @@ class Recovery:
         """Load the partition's checkpoint and replay from it up to ``offset`` (None: to the
         end of the partition); the offset the state then covers (None: nothing saved)."""
         cp = await self._load(partition)
+        self._topic = topic
+        generation = await self._generation(topic)
         try:
             self.state.load(partition, None if cp is None else cp.data)
         except Exception:  # corrupt or from an older format: reported, not loaded
@@ -117,11 +148,18 @@ class Recovery:
             stats.count(f"recovery.{self.name}.corrupt")
             self.state.load(partition, None)
             cp = None
+        old_log = self._log_gen.get(partition, generation) != generation
+        self._log_gen[partition] = generation
         if cp is None:
             return offset
         start = cp.next_offset
+        log_start = await self._stale(topic, partition, cp, old_log and self._mine(cp))
+        if log_start is not None:
+            start = log_start
+            if offset is None:  # assigned: the agent reads the new log from where the
+                return start  # group committed; what lies before that is replayed then
         if offset is None or start < offset:
-            values, start = await self.reader(self.bootstrap(), topic, partition, start, offset)
+            values, start = await self._read(topic, partition, start, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
         stats.count(f"recovery.{self.name}.restored")
@@ -139,6 +177,66 @@ class Recovery:
                     if covered is not None:
                         self.next[partition] = covered
                         self._fresh.add(partition)
+
+    async def _read(
+        self, topic: str, partition: int, start: int, end: int | None
+    ) -> tuple[list[bytes], int]:
+        """The reader's answer, waiting ~30 s for a broker that does not answer (one
+        restarting during a rebalance); after that the replay is left out (reported)
+        rather than crashing the worker."""
+        for wait in (*LOAD_RETRY_S, None):
+            try:
+                return await self.reader(self.bootstrap(), topic, partition, start, end)
+            except Exception:  # the broker is away: aiokafka's connection errors
+                stats.count(f"recovery.{self.name}.read_failed")
+                if wait is None:
+                    log.exception(
+                        "%s: could not replay %s[%d] from %d", self.name, topic, partition, start
+                    )
+                    return [], start
+                log.warning("%s: broker unavailable for a replay; retrying in %gs", self.name, wait)
+                await asyncio.sleep(wait)
+        return [], start
+
+    async def _generation(self, topic: str) -> int:
+        try:
+            return await topic_logs.current_generation(topic)
+        except Exception:  # the watch could not look: the last generation it saw
+            log.warning("%s: could not look at the broker's topics", self.name, exc_info=True)
+            return topic_logs.LOGS.generation(topic)
+
+    async def _stale(
+        self, topic: str, partition: int, cp: Checkpoint, mine_old: bool
+    ) -> int | None:
+        """Where the partition's log starts when ``cp`` does not fit it (None: it fits):
+        when it was saved for a log that has been replaced since (offset ``NO_LOG``, or
+        ``mine_old``: this process saved it on a log it has seen replaced since), or when
+        its offset is past the end of the log (the broker lost the log it was taken on)."""
+        try:
+            low, end = await asyncio.wait_for(
+                self.bounds(self.bootstrap(), topic, partition, cp.next_offset), BOUNDS_TIMEOUT_S
+            )
+        except Exception:  # no answer: trust the checkpoint, as before this check existed
+            log.warning("%s: could not check the checkpoint of partition %d", self.name, partition)
+            return None
+        if 0 <= cp.next_offset <= end and not mine_old:
+            return None
+        why = f"the log ends at {end}" if cp.next_offset > end else "its log was replaced"
+        log.warning(
+            "%s: the checkpoint of %s[%d] (offset %d) is stale: %s; keeping its state and "
+            "reading the partition from offset %d",
+            self.name, topic, partition, cp.next_offset, why, low,
+        )  # fmt: skip
+        stats.count(f"recovery.{self.name}.stale_checkpoint")
+        on_new_log = getattr(self.state, "on_new_log", None)
+        if on_new_log is not None:
+            on_new_log(partition)
+        return low
+
+    def _mine(self, cp: Checkpoint) -> bool:
+        """Whether ``cp`` is the checkpoint this process saved last for its partition."""
+        saved = self._saved.get(cp.partition)
+        return saved is not None and saved[1:] == (cp.next_offset, zlib.crc32(cp.data))
 
     def _lock(self, partition: int) -> asyncio.Lock:
         return self._locks.setdefault(partition, asyncio.Lock())
@@ -177,7 +275,7 @@ class Recovery:
     async def save(self, partitions: Iterable[int], now: float) -> int:
         store = self.store()
         cps = [
-            Checkpoint(p, self.next[p], self.state.dump(p)) for p in partitions if p in self.next
+            Checkpoint(p, self._offset(p), self.state.dump(p)) for p in partitions if p in self.next
         ]
         if store is None or not cps:
             return 0
@@ -193,12 +291,25 @@ class Recovery:
             stats.count(f"recovery.{self.name}.save_failed")
             return 0
         self._changed.difference_update(cp.partition for cp in cps)
+        for cp in cps:
+            gen = self._log_gen.get(cp.partition, 0)
+            self._saved[cp.partition] = (gen, cp.next_offset, zlib.crc32(cp.data))
         self._saved_at = now
         return len(cps)
+
+    def _offset(self, partition: int) -> int:
+        """The offset to save with the partition's state: ``NO_LOG`` when the topic has a
+        new log since the state's offsets were taken (they mean nothing on it)."""
+        if self._topic is None:
+            return self.next[partition]
+        current = topic_logs.LOGS.generation(self._topic)
+        return self.next[partition] if self._log_gen.get(partition) == current else NO_LOG
 
     async def revoke(self, partitions: Iterable[int], now: float) -> None:
         """Checkpoint and forget partitions this process no longer handles."""
         mine = [p for p in partitions if p in self.next]
+        if mine and self._topic is not None:  # a rebalance after the broker lost the topic:
+            await self._generation(self._topic)  # the watch recreates it first
         await self.save(mine, now)
         for p in mine:
             self.state.load(p, None)
@@ -233,6 +344,30 @@ def follow_partitions(app: AppT, topic: TopicT, recovery: Recovery) -> None:
 
     app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
     app.on_partitions_revoked.connect(on_revoked)  # type: ignore[arg-type]
+
+
+async def log_bounds(bootstrap: str, topic: str, partition: int, expected: int) -> tuple[int, int]:
+    """The first offset of ``topic[partition]`` and the offset after its last message.
+
+    tansu's ListOffsets answer may fall short of the end (the first offset of the last
+    batch, DESIGN.md) but never past it; only when it is below ``expected`` is the end
+    read again from a fetch's high watermark, which is right."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=50
+    )
+    await consumer.start()
+    try:
+        tp = TopicPartition(topic, partition)
+        low = (await consumer.beginning_offsets([tp]))[tp]
+        end = (await consumer.end_offsets([tp]))[tp]
+        if end < expected:
+            consumer.assign([tp])
+            consumer.seek(tp, max(low, end - 1))
+            await consumer.getmany(tp, timeout_ms=1000)
+            end = max(end, consumer.highwater(tp) or 0)
+        return low, end
+    finally:
+        await consumer.stop()
 
 
 def worker_bootstrap() -> str:

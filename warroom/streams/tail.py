@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+import time
+import weakref
+from collections.abc import Callable, Collection, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
@@ -17,6 +19,18 @@ from aiokafka.errors import KafkaError
 log = logging.getLogger(__name__)
 
 Handler = Callable[[str, bytes], None]
+#: How long ``start`` waits for a broker that does not answer before it gives up.
+START_WAIT_S = 30.0
+#: The tails running in this process (the broker watch restarts them on new logs).
+_running: weakref.WeakSet[TopicTail] = weakref.WeakSet()
+
+
+async def restart_tails(renewed: Collection[str]) -> None:
+    """Restart every running tail that reads one of the ``renewed`` topics (recreated after
+    the broker lost them): the worker's control tail as much as the API's."""
+    for tail in list(_running):
+        if set(tail.topics) & set(renewed):
+            await tail.restart()
 
 
 class TopicTail:
@@ -34,17 +48,46 @@ class TopicTail:
         self.topics = list(topics)
         self.handler = handler
         self.backlog = backlog
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            fetch_max_wait_ms=fetch_wait_ms,
-            auto_offset_reset="earliest",
-        )
+        self.bootstrap, self.fetch_wait_ms = bootstrap, fetch_wait_ms
+        self._consumer = self._new_consumer()
         self._task: asyncio.Task[None] | None = None
 
+    def _new_consumer(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            fetch_max_wait_ms=self.fetch_wait_ms,
+            auto_offset_reset="earliest",
+        )
+
     async def start(self) -> None:
-        await self._consumer.start()
+        """Start reading; waits up to ``START_WAIT_S`` for a broker that does not answer
+        (one restarting while a worker starts), then raises."""
+        deadline = time.monotonic() + START_WAIT_S
+        while True:
+            try:
+                await self._consumer.start()
+                await self._position()
+                break
+            except KafkaError as exc:
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("tail of %s: %r; retrying", self.topics, exc)
+                await self._consumer.stop()
+                self._consumer = self._new_consumer()
+                await asyncio.sleep(1)
+        self._task = asyncio.create_task(self._run(), name=f"tail:{','.join(self.topics)}")
+        _running.add(self)
+
+    async def restart(self) -> None:
+        """Read the topics again as from the start, on their new logs: after the broker
+        lost them and they were recreated, the old positions are past the new logs' ends,
+        where a fetch waits (no out-of-range error on tansu) until the new log gets there."""
+        await self._position()
+        log.warning("tail of %s: restarted on the topics' new logs", self.topics)
+
+    async def _position(self) -> None:
         await self._consumer.topics()  # fetches metadata for every topic
         tps = [
             TopicPartition(topic, p)
@@ -58,7 +101,6 @@ class TopicTail:
             ends = await self._consumer.end_offsets(tps)
             for tp in tps:
                 self._consumer.seek(tp, max(0, ends[tp] - self.backlog))
-        self._task = asyncio.create_task(self._run(), name=f"tail:{','.join(self.topics)}")
 
     async def _run(self) -> None:
         while True:
@@ -79,6 +121,7 @@ class TopicTail:
                             )
 
     async def stop(self) -> None:
+        _running.discard(self)
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -8,9 +8,10 @@ import { refreshBoard, startBoard } from "./board.js";
 import { refreshReviews, startReviews } from "./reviews.js";
 import { refreshRules, startRules } from "./rules.js";
 import { startReports } from "./reports.js";
+import { refreshPlaybook, startPlaybook } from "./playbook.js";
 
-const TABS = ["feed", "board", "reviews", "rules", "reports"];
-const ON_SHOW = { board: refreshBoard, reviews: refreshReviews, rules: refreshRules };
+const TABS = ["feed", "board", "playbook", "reviews", "rules", "reports"];
+const ON_SHOW = { board: refreshBoard, playbook: () => refreshPlaybook(true), reviews: refreshReviews, rules: refreshRules };
 let current = "feed";
 
 function show(tab) {
@@ -43,6 +44,7 @@ function startApp(me) {
   for (const name of TABS) $(`#tab-${name}`).addEventListener("click", () => show(name));
   startFeed();
   startBoard(() => current === "board");
+  startPlaybook(() => current === "playbook");
   startReviews(() => current === "reviews");
   startRules();
   startReports();
@@ -54,7 +56,10 @@ function startApp(me) {
 async function boot() {
   adoptKeyFromLink();
   translate();
-  $("#lang").addEventListener("click", () => setLanguage(language() === "zh-CN" ? "en" : "zh-CN"));
+  $("#lang").addEventListener("click", () => {
+    setLanguage(language() === "zh-CN" ? "en" : "zh-CN");
+    if (current === "playbook") refreshPlaybook(true); // its tables carry words too
+  });
   $("#logout").addEventListener("click", () => {
     forgetKey();
     location.reload();

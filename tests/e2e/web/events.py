@@ -1,9 +1,10 @@
-"""Events the page tests send: order bursts from one IP, shops and campaigns, ad traffic."""
+"""Events the page tests send: order bursts from one IP, shops and campaigns, ad traffic,
+and the playbook's stock levels, searches, messages and follows."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -99,3 +100,69 @@ def send(api: httpx.Client, kind: str, events: list[dict[str, Any]]) -> None:
     if events:
         sent = api.post(f"/v1/events/{kind}", json=events)
         assert sent.status_code == 202 and not sent.json()["rejected"], sent.text
+
+
+def at(ago_s: float = 0) -> str:
+    """An event time ``ago_s`` seconds before now (ISO, UTC)."""
+    return (datetime.now(UTC) - timedelta(seconds=ago_s)).isoformat()
+
+
+def stock_level(shop: str, sku: str, available: int, ago_s: float = 0) -> dict[str, Any]:
+    return {"event_id": f"l-{uuid.uuid4().hex[:10]}", "ts": at(ago_s), "shop_id": shop,
+            "sku": sku, "available": available}  # fmt: skip
+
+
+def orders_of(
+    shop: str, sku: str, buyers: list[str], ago_s: float = 0, **fields: str
+) -> list[dict[str, Any]]:
+    """One order of ``sku`` per buyer (each from an IP of its own), ¥100 each; ``fields``
+    adds campaign_id, creative_id, creator_id, channel..."""
+    run = uuid.uuid4().hex[:8]
+    return [
+        {
+            "event_id": f"{run}-{n}", "ts": at(ago_s), "order_id": f"o-{run}-{n}",
+            "user_id": buyer, "ip": fresh_ip(), "shop_id": shop, "sku": sku, "quantity": 1,
+            "unit_price": "100", "amount": "100", **fields,
+        }
+        for n, buyer in enumerate(buyers)
+    ]  # fmt: skip
+
+
+def searches_of(shop: str, product: str, n: int, ago_s: float = 0) -> list[dict[str, Any]]:
+    run = uuid.uuid4().hex[:8]
+    return [
+        {"event_id": f"q-{run}-{k}", "ts": at(ago_s), "shop_id": shop, "product_id": product}
+        for k in range(n)
+    ]
+
+
+def ad_events(
+    kind: str, ad: dict[str, str], viewers: list[str], ago_s: float = 0, **fields: Any
+) -> list[dict[str, Any]]:
+    """One ad interaction of ``kind`` per viewer; ``ad``: shop_id, campaign_id,
+    creative_id (and product_id); ``fields``: cost, watch_time_s, viewer profile..."""
+    run = uuid.uuid4().hex[:8]
+    profile = fields.pop("viewer", {})
+    return [
+        {"event_id": f"{kind[0]}-{run}-{k}", "ts": at(ago_s), "kind": kind, **ad,
+         "viewer": {"viewer_id": viewer, **profile}, **fields}
+        for k, viewer in enumerate(viewers)
+    ]  # fmt: skip
+
+
+def messages_of(ad: dict[str, str], viewers: list[str]) -> list[dict[str, Any]]:
+    run, shop = uuid.uuid4().hex[:8], ad["shop_id"]
+    return [
+        {"event_id": f"m-{run}-{k}", "ts": at(), "shop_id": shop, "viewer_id": viewer,
+         "campaign_id": ad["campaign_id"], "creative_id": ad["creative_id"]}
+        for k, viewer in enumerate(viewers)
+    ]  # fmt: skip
+
+
+def follows_of(shop: str, users: list[str], creator: str | None = None) -> list[dict[str, Any]]:
+    run = uuid.uuid4().hex[:8]
+    return [
+        {"event_id": f"f-{run}-{k}", "ts": at(), "shop_id": shop, "user_id": user,
+         "creator_id": creator}
+        for k, user in enumerate(users)
+    ]  # fmt: skip

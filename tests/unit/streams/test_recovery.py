@@ -55,9 +55,13 @@ async def read(
     return values, start + len(values)
 
 
+async def bounds(bootstrap: str, topic: str, partition: int, expected: int) -> tuple[int, int]:
+    return 0, len(LOG)
+
+
 def worker(store: Store) -> tuple[Sums, Recovery]:
     sums = Sums()
-    return sums, Recovery("sums", sums, lambda: "unused", 3600, lambda: store, read)
+    return sums, Recovery("sums", sums, lambda: "unused", 3600, lambda: store, read, bounds)
 
 
 async def consume(sums: Sums, recovery: Recovery, offsets: range) -> None:
@@ -102,7 +106,7 @@ async def test_a_corrupt_checkpoint_is_reported_and_not_loaded(store: Store) -> 
     await recovery.checkpoint(now=0.0, force=True)
 
     unreadable = Unreadable()
-    recovery = Recovery("sums", unreadable, lambda: "unused", 3600, lambda: store, read)
+    recovery = Recovery("sums", unreadable, lambda: "unused", 3600, lambda: store, read, bounds)
     await consume(unreadable, recovery, range(5, 8))  # starts afresh at the first delivered
     assert unreadable.sums[0] == 6 + 7 + 8
 
@@ -166,6 +170,6 @@ async def test_a_checkpoint_waits_for_the_store_to_come_back(
             return self.real.session()
 
     sums = Sums()
-    recovery = Recovery("sums", sums, lambda: "unused", 3600, lambda: Flaky(), read)  # type: ignore[arg-type,return-value]
+    recovery = Recovery("sums", sums, lambda: "unused", 3600, lambda: Flaky(), read, bounds)  # type: ignore[arg-type,return-value]
     await consume(sums, recovery, range(12, 20))
     assert sums.sums[0] == sum(range(1, 21))

@@ -1,0 +1,200 @@
+"""A checkpoint taken on a log the broker has lost (topic recreated, offsets from 0 again)
+does not make the worker skip the new log's messages: it is reported as stale, its state
+is kept, and the partition is read from the start of the new log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.unit.streams.test_recovery import TOPIC, Sums
+from warroom.store.db import Store, migrate
+from warroom.streams import stats, topic_logs
+from warroom.streams.recovery import Recovery
+
+
+class Topic:
+    """One partition's log, which the broker can lose (recreate: offsets from 0)."""
+
+    def __init__(self, values: list[int]) -> None:
+        self.log = [json.dumps([0, n]).encode() for n in values]
+
+    def recreate(self, values: list[int]) -> None:
+        self.__init__(values)  # type: ignore[misc]
+
+    async def read(
+        self, bootstrap: str, topic: str, partition: int, start: int, end: int | None
+    ) -> tuple[list[bytes], int]:
+        values = self.log[start:end]
+        return values, start + len(values)
+
+    async def bounds(
+        self, bootstrap: str, topic: str, partition: int, expected: int
+    ) -> tuple[int, int]:
+        return 0, len(self.log)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    migrate(url)
+    return Store(url)
+
+
+@pytest.fixture(autouse=True)
+def logs(monkeypatch: pytest.MonkeyPatch) -> topic_logs.TopicLogs:
+    """This process's view of the topic ids, fresh for each test (no watch running)."""
+    fresh = topic_logs.TopicLogs()
+    fresh.observe({TOPIC: "id-1"})
+    monkeypatch.setattr(topic_logs, "LOGS", fresh)
+    return fresh
+
+
+class MarkedSums(Sums):
+    """Sums that also keep something about offsets of the old logs (as the campaign
+    counters keep their inputs' offsets), to be forgotten on a new log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new_logs: list[int] = []
+
+    def on_new_log(self, partition: int) -> None:
+        self.new_logs.append(partition)
+
+
+def worker(store: Store, topic: Topic) -> tuple[MarkedSums, Recovery]:
+    sums = MarkedSums()
+    return sums, Recovery("sums", sums, lambda: "-", 3600, lambda: store, topic.read, topic.bounds)
+
+
+async def consume(sums: Sums, recovery: Recovery, topic: Topic, offsets: range) -> int:
+    """Deliver ``offsets`` as the consumer would; how many were admitted."""
+    admitted = 0
+    for offset in offsets:
+        if await recovery.admit(TOPIC, 0, offset):
+            sums.add(*json.loads(topic.log[offset]))
+            admitted += 1
+    return admitted
+
+
+def stale() -> int:
+    return stats.counters["recovery.sums.stale_checkpoint"]
+
+
+async def test_a_checkpoint_past_the_end_of_a_recreated_topic_reads_the_new_log(
+    store: Store,
+) -> None:
+    topic = Topic(list(range(1, 16)))
+    sums, recovery = worker(store, topic)
+    await consume(sums, recovery, topic, range(0, 15))
+    await recovery.checkpoint(now=0.0, force=True)  # at offset 15
+    before = stale()
+
+    topic.recreate([100, 200, 300])  # the broker restarted empty; 3 new messages
+    sums, recovery = worker(store, topic)  # the worker restarted too
+    assert await consume(sums, recovery, topic, range(0, 3)) == 3, "none skipped"
+    assert sums.sums[0] == sum(range(1, 16)) + 600, "the counted events are kept"
+    assert stale() == before + 1
+    assert sums.new_logs == [0], "the state forgets its marks of the old logs' offsets"
+
+
+async def test_an_assigned_partition_with_a_stale_checkpoint_starts_at_the_new_log(
+    store: Store,
+) -> None:
+    topic = Topic(list(range(1, 11)))
+    sums, recovery = worker(store, topic)
+    await consume(sums, recovery, topic, range(0, 10))
+    await recovery.checkpoint(now=0.0, force=True)
+
+    topic.recreate([7, 8])
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])  # nothing of the new log replayed without a decision
+    assert sums.sums[0] == sum(range(1, 11))
+    assert await consume(sums, recovery, topic, range(0, 2)) == 2
+    assert sums.sums[0] == sum(range(1, 11)) + 15
+
+
+async def test_a_running_worker_saves_its_old_log_state_without_an_offset(
+    store: Store, logs: topic_logs.TopicLogs
+) -> None:
+    """The new log already holds more messages than the old offset when the group forms
+    again: only the topic's new id tells the two logs apart."""
+    topic = Topic(list(range(1, 6)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+
+    topic.recreate(list(range(10, 20)))  # 10 messages before the group re-formed
+    logs.observe({TOPIC: "id-2"})  # the watch saw the recreated topic
+    await recovery.revoke([0], now=0.0)  # then the rebalance that follows
+    before = stale()
+    await recovery.assign(TOPIC, [0])
+    assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
+    assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
+    assert stale() == before + 1
+
+
+async def test_the_next_owner_of_the_partition_reads_the_new_log_too(
+    store: Store, logs: topic_logs.TopicLogs
+) -> None:
+    topic = Topic(list(range(1, 6)))
+    sums, first = worker(store, topic)
+    await first.assign(TOPIC, [0])
+    await consume(sums, first, topic, range(0, 5))
+    topic.recreate(list(range(10, 20)))
+    logs.observe({TOPIC: "id-2"})
+    await first.revoke([0], now=0.0)
+
+    other_sums, other = worker(store, topic)  # another worker gets the partition
+    await other.assign(TOPIC, [0])
+    assert await consume(other_sums, other, topic, range(0, 4)) == 4
+    await other.revoke([0], now=0.0)  # its checkpoint: the new log up to offset 4
+    before = stale()
+
+    await first.assign(TOPIC, [0])  # back to the first: that checkpoint is trusted
+    await consume(sums, first, topic, range(4, 10))
+    assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
+    assert stale() == before and not sums.new_logs
+
+
+async def test_a_worker_that_saved_before_it_saw_the_new_log_knows_its_checkpoint(
+    store: Store, logs: topic_logs.TopicLogs
+) -> None:
+    """The group re-forms before the watch has seen the recreated topic: the state is
+    saved with its old offset, which this process recognises once it sees the new id."""
+    topic = Topic(list(range(1, 6)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+    await recovery.revoke([0], now=0.0)  # saved at offset 5, on the old log
+
+    topic.recreate(list(range(10, 20)))
+    logs.observe({TOPIC: "id-2"})
+    await recovery.assign(TOPIC, [0])
+    assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
+    assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
+
+
+async def test_a_replay_waits_for_a_broker_that_is_away(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebalance while the broker restarts: the replay is tried again, not a crash."""
+    topic = Topic(list(range(1, 11)))
+    sums, recovery = worker(store, topic)
+    await consume(sums, recovery, topic, range(0, 5))
+    await recovery.checkpoint(now=0.0, force=True)
+    monkeypatch.setattr("warroom.streams.recovery.LOAD_RETRY_S", (0.01, 0.01))
+    away = {"left": 2}
+
+    async def flaky(*args: object) -> tuple[list[bytes], int]:
+        if away["left"]:
+            away["left"] -= 1
+            raise ConnectionError("Unable to bootstrap")
+        return await topic.read(*args)  # type: ignore[arg-type]
+
+    sums = MarkedSums()
+    recovery = Recovery("sums", sums, lambda: "-", 3600, lambda: store, flaky, topic.bounds)
+    await recovery.assign(TOPIC, [0])
+    assert sums.sums[0] == sum(range(1, 11))

@@ -1,0 +1,76 @@
+"""Which log of each topic this process is on.
+
+A topic the broker lost and warroom recreated (tansu keeps topics in memory: a restart
+loses them all) has a new topic id, and its offsets start again at 0: offsets saved for
+the old log (checkpoints, a consumer's position) mean nothing on the new one. The
+broker watch (``warroom.streams.watchdog``) observes the topic ids; each change of a
+topic's id raises its *generation* here, which recovery compares with the generation
+its checkpoints were taken on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+#: What a broker without topic ids (Kafka < 2.8) answers: no id at all.
+NO_ID = "00000000-0000-0000-0000-000000000000"
+
+
+class TopicLogs:
+    """Topic ids as last seen, and a generation per topic raised whenever its id changes.
+
+    >>> logs = TopicLogs()
+    >>> logs.observe({"t": "a"}), logs.generation("t")
+    ([], 0)
+    >>> logs.observe({}), logs.observe({"t": "b"}), logs.generation("t")
+    ([], ['t'], 1)
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+        self._generations: dict[str, int] = {}
+
+    def observe(self, ids: Mapping[str, str | None]) -> list[str]:
+        """Record the ids found on the broker (missing topics left out); returns the
+        topics whose id changed since they were last seen: their log is a new one."""
+        renewed = []
+        for topic, topic_id in ids.items():
+            if topic_id is None or topic_id == NO_ID:
+                continue
+            seen = self._ids.get(topic)
+            if seen is not None and seen != topic_id:
+                self._generations[topic] = self.generation(topic) + 1
+                renewed.append(topic)
+            self._ids[topic] = topic_id
+        return renewed
+
+    def generation(self, topic: str) -> int:
+        return self._generations.get(topic, 0)
+
+
+#: This process's view (one broker per process).
+LOGS = TopicLogs()
+
+#: Set by a running broker watch: looks at the broker now, so that a generation read
+#: right after is current (recovery calls it before judging a checkpoint).
+_refresh: Callable[[], Awaitable[object]] | None = None
+
+
+def watched_by(refresh: Callable[[], Awaitable[object]]) -> None:
+    """Register a running watch's ``refresh``."""
+    global _refresh
+    _refresh = refresh
+
+
+def unwatched(refresh: Callable[[], Awaitable[object]]) -> None:
+    """Forget ``refresh`` (a watch stopping) if it is the registered one."""
+    global _refresh
+    if _refresh == refresh:
+        _refresh = None
+
+
+async def current_generation(topic: str) -> int:
+    """``topic``'s generation after a fresh look at the broker (when a watch runs)."""
+    if _refresh is not None:
+        await _refresh()
+    return LOGS.generation(topic)
