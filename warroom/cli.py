@@ -203,7 +203,17 @@ def cmd_backtest(args: argparse.Namespace) -> None:
 
 
 #: ``warroom bench`` names, in the order ``all`` runs them (``benchmarks/bench_<name>.py``).
-BENCHES = ("peers", "pipeline", "latency", "api", "sink", "models", "reports", "condition")
+BENCHES = (
+    "peers",
+    "pipeline",
+    "latency",
+    "api",
+    "sink",
+    "models",
+    "reports",
+    "backtest",
+    "condition",
+)
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
