@@ -56,11 +56,16 @@ def demo_setup(settings: Settings, seed: int) -> dict[str, str]:
 
 
 def preflight(settings: Settings) -> None:
-    """Refuse to start with a weak configured secret, before starting anything."""
+    """Refuse to start with a weak configured secret, before starting anything; load the
+    embedded warehouse's engine while this is the only thread."""
     if settings.admin_key:
         from warroom.store.keys import check_strength
 
         check_strength(settings.admin_key)
+    if not settings.clickhouse_dsn:
+        from warroom.store.warehouse.chdb_backend import load_chdb
+
+        load_chdb()
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

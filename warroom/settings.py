@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -84,8 +84,29 @@ class Settings(BaseSettings):
     )
     log_format: Literal["text", "json"] = Field("text", description="log lines: text or JSON")
 
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_dir(cls, path: Path) -> Path:
+        """Local state by absolute path: a relative one follows the process's working
+        directory, which another thread may change for a moment (importing chdb does)."""
+        return path.expanduser().absolute()
+
+    @field_validator("sql_url")
+    @classmethod
+    def _absolute_sqlite(cls, url: str | None) -> str | None:
+        """A relative SQLite file made absolute, for the same reason as ``data_dir``.
+
+        >>> Settings(sql_url="sqlite:///x.db").sql_url.startswith("sqlite:////")
+        True
+        """
+        prefix = "sqlite:///"
+        if url is None or not url.startswith(prefix) or url == prefix + ":memory:":
+            return url
+        path = url.removeprefix(prefix)
+        return url if path.startswith("/") else prefix + str(Path(path).absolute())
+
     def sql_url_or_default(self) -> str:
-        return self.sql_url or f"sqlite:///{self.data_dir / 'warroom.db'}"
+        return self.sql_url or f"sqlite:///{self.data_dir.absolute() / 'warroom.db'}"
 
 
 _current: Settings | None = None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import threading
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import orjson
@@ -38,13 +39,26 @@ _SESSION = (
 )
 
 
+def load_chdb() -> ModuleType:
+    """Import chdb (heavy, ~0.4 s: only when the embedded warehouse is used).
+
+    Importing it changes the whole process's working directory for as long as its engine
+    loads; the commands do it at start, before any other thread runs, so that nothing
+    resolves a relative path inside chdb's package meanwhile (a SQL store once came up
+    there: "no such table", writes the API never saw).
+    """
+    import chdb
+
+    return chdb
+
+
 class ChdbWarehouse(Warehouse):
     """ClickHouse in process, data kept under ``path``."""
 
     backend = "chdb"
 
     def __init__(self, path: Path, database: str) -> None:
-        import chdb  # heavy (~0.4 s): only when the embedded warehouse is used
+        chdb = load_chdb()
 
         super().__init__(database)
         path.mkdir(parents=True, exist_ok=True)
