@@ -138,8 +138,9 @@ def run_worker(
     from warroom.store.shared import open_shared
     from warroom.streams import topics
     from warroom.streams.broker import free_port
+    from warroom.streams.recovery import forget_old_logs
     from warroom.streams.tail import restart_tails
-    from warroom.streams.watchdog import BrokerWatch, WatchService, rejoin_soon
+    from warroom.streams.watchdog import BrokerWatch, WatchService, observe_now, rejoin_soon
 
     if settings.gc_threshold:
         tune_gc(settings.gc_threshold)
@@ -147,6 +148,7 @@ def run_worker(
     if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
         raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")
     topics.ensure_all(bootstrap, settings.partitions)
+    observe_now(bootstrap)  # the topics' ids, saved with every checkpoint
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     open_shared(settings.sql_url_or_default())
     watch_consumer(app.monitor)
@@ -156,9 +158,9 @@ def run_worker(
     async def rejoin(renewed: list[str]) -> None:
         await rejoin_soon(app, renewed)
 
-    # recreates the topics a restarted broker lost; the consumer rejoins on their new logs,
-    # the tails (the control topic's, the API's when it runs here) read the new logs
-    watch = BrokerWatch(bootstrap, settings.partitions, [rejoin, restart_tails])
+    # recreates the topics a restarted broker lost; on their new logs the agents' states
+    # restore (checkpoints stale), the consumer rejoins, the tails (control, API) restart
+    watch = BrokerWatch(bootstrap, settings.partitions, [forget_old_logs, rejoin, restart_tails])
     services: list[Service] = [WatchService(watch)]
     if with_api:
         port = settings.web_port or free_port(settings.web_host)

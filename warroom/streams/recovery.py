@@ -18,11 +18,11 @@ changed, and for revoked partitions as they go.
 A checkpoint is checked against the partition's log before its offset is trusted: a
 topic the broker lost and warroom recreated (tansu keeps topics in memory) starts again
 at offset 0, so a checkpoint taken on the old log would make every new message up to
-its offset look like a redelivery. A state saved after this process saw the topic's log
-replaced (``topic_logs``; a rebalance follows a broker restart) is saved with offset
-``NO_LOG``; a checkpoint with that offset, or one past the end of the log, is *stale*:
-its state is kept (those events were counted), the partition is read from the start of
-the new log, and it is reported (``recovery.<agent>.stale_checkpoint``).
+its offset look like a redelivery. Each checkpoint carries the id of the topic its
+offsets are of (``topic_logs``, from the broker watch); one of another topic id than the
+topic's current one, or one past the end of the log, is *stale*: its state is kept
+(those events were counted), the partition is read from the start of the new log, and it
+is reported (``recovery.<agent>.stale_checkpoint``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import zlib
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import weakref
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -50,8 +50,8 @@ log = logging.getLogger(__name__)
 LOAD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 #: Reads ``topic[partition]`` from one offset to another (end excluded).
 Reader = Callable[[str, str, int, int, int | None], Awaitable[tuple[list[bytes], int]]]
-#: The offset saved with a state whose offsets refer to a log the broker has lost.
-NO_LOG = -1
+#: Begins a checkpoint's data that names the topic id its offsets are of.
+_FRAME = b"\x00warroom-log\x00"
 #: How long checking a checkpoint against its log may take before it is trusted unchecked.
 BOUNDS_TIMEOUT_S = 10.0
 #: The first offset of ``topic[partition]`` and its end, exact at least up to ``expected``.
@@ -104,12 +104,10 @@ class Recovery:
         self._saved_at = 0.0
         #: One restore per partition at a time: an assignment's and a first message's.
         self._locks: dict[int, asyncio.Lock] = {}
-        #: The input topic, and the generation of its log (``topic_logs``) each partition's
-        #: offsets refer to.
+        #: The input topic, and the topic id of the log each partition's offsets are of.
         self._topic: str | None = None
-        self._log_gen: dict[int, int] = {}
-        #: The checkpoint last saved per partition: (its log's generation, offset, crc).
-        self._saved: dict[int, tuple[int, int, int]] = {}
+        self._log_id: dict[int, str | None] = {}
+        _recoveries.add(self)
 
     async def admit(self, topic: str, partition: int, offset: int) -> bool:
         """Whether the message at ``offset`` is new to the state (restoring first if needed)."""
@@ -140,20 +138,19 @@ class Recovery:
         end of the partition); the offset the state then covers (None: nothing saved)."""
         cp = await self._load(partition)
         self._topic = topic
-        generation = await self._generation(topic)
+        saved_id, data = (None, None) if cp is None else unframed(cp.data)
         try:
-            self.state.load(partition, None if cp is None else cp.data)
+            self.state.load(partition, data)
         except Exception:  # corrupt or from an older format: reported, not loaded
             log.exception("%s: checkpoint of partition %d not loaded", self.name, partition)
             stats.count(f"recovery.{self.name}.corrupt")
             self.state.load(partition, None)
             cp = None
-        old_log = self._log_gen.get(partition, generation) != generation
-        self._log_gen[partition] = generation
         if cp is None:
+            self._log_id[partition] = await self._current_id(topic)
             return offset
         start = cp.next_offset
-        log_start = await self._stale(topic, partition, cp, old_log and self._mine(cp))
+        log_start = await self._stale(topic, partition, cp, saved_id)
         if log_start is not None:
             start = log_start
             if offset is None:  # assigned: the agent reads the new log from where the
@@ -198,30 +195,40 @@ class Recovery:
                 await asyncio.sleep(wait)
         return [], start
 
-    async def _generation(self, topic: str) -> int:
+    async def _current_id(self, topic: str) -> str | None:
         try:
-            return await topic_logs.current_generation(topic)
-        except Exception:  # the watch could not look: the last generation it saw
+            return await topic_logs.current_id(topic)
+        except Exception:  # the watch could not look: the last id it saw
             log.warning("%s: could not look at the broker's topics", self.name, exc_info=True)
-            return topic_logs.LOGS.generation(topic)
+            return topic_logs.LOGS.topic_id(topic)
 
     async def _stale(
-        self, topic: str, partition: int, cp: Checkpoint, mine_old: bool
+        self, topic: str, partition: int, cp: Checkpoint, saved_id: str | None
     ) -> int | None:
         """Where the partition's log starts when ``cp`` does not fit it (None: it fits):
-        when it was saved for a log that has been replaced since (offset ``NO_LOG``, or
-        ``mine_old``: this process saved it on a log it has seen replaced since), or when
-        its offset is past the end of the log (the broker lost the log it was taken on)."""
-        try:
-            low, end = await asyncio.wait_for(
-                self.bounds(self.bootstrap(), topic, partition, cp.next_offset), BOUNDS_TIMEOUT_S
-            )
-        except Exception:  # no answer: trust the checkpoint, as before this check existed
-            log.warning("%s: could not check the checkpoint of partition %d", self.name, partition)
+        when it was saved for a log that has been replaced since (another topic id than
+        ``saved_id``), or when its offset is past the end of the log (the broker lost the
+        log it was taken on; for checkpoints without a topic id, or brokers without ids).
+        Waits ~30 s for a broker that does not answer (a rebalance while it restarts)."""
+        for wait in (*LOAD_RETRY_S, None):
+            try:
+                low, end = await asyncio.wait_for(
+                    self.bounds(self.bootstrap(), topic, partition, cp.next_offset),
+                    BOUNDS_TIMEOUT_S,
+                )
+                break
+            except Exception:  # the broker is away
+                if wait is None:  # trust the checkpoint, as before this check existed
+                    log.warning("%s: could not check the checkpoint of %d", self.name, partition)
+                    self._log_id[partition] = saved_id
+                    return None
+                await asyncio.sleep(wait)
+        current = await self._current_id(topic)  # the broker answers: the current id
+        self._log_id[partition] = current
+        replaced = saved_id is not None and current is not None and saved_id != current
+        if cp.next_offset <= end and not replaced:
             return None
-        if 0 <= cp.next_offset <= end and not mine_old:
-            return None
-        why = f"the log ends at {end}" if cp.next_offset > end else "its log was replaced"
+        why = "the topic was recreated" if replaced else f"the log ends at {end}"
         log.warning(
             "%s: the checkpoint of %s[%d] (offset %d) is stale: %s; keeping its state and "
             "reading the partition from offset %d",
@@ -232,11 +239,6 @@ class Recovery:
         if on_new_log is not None:
             on_new_log(partition)
         return low
-
-    def _mine(self, cp: Checkpoint) -> bool:
-        """Whether ``cp`` is the checkpoint this process saved last for its partition."""
-        saved = self._saved.get(cp.partition)
-        return saved is not None and saved[1:] == (cp.next_offset, zlib.crc32(cp.data))
 
     def _lock(self, partition: int) -> asyncio.Lock:
         return self._locks.setdefault(partition, asyncio.Lock())
@@ -275,7 +277,9 @@ class Recovery:
     async def save(self, partitions: Iterable[int], now: float) -> int:
         store = self.store()
         cps = [
-            Checkpoint(p, self._offset(p), self.state.dump(p)) for p in partitions if p in self.next
+            Checkpoint(p, self.next[p], framed(self._log_id.get(p), self.state.dump(p)))
+            for p in partitions
+            if p in self.next
         ]
         if store is None or not cps:
             return 0
@@ -291,31 +295,35 @@ class Recovery:
             stats.count(f"recovery.{self.name}.save_failed")
             return 0
         self._changed.difference_update(cp.partition for cp in cps)
-        for cp in cps:
-            gen = self._log_gen.get(cp.partition, 0)
-            self._saved[cp.partition] = (gen, cp.next_offset, zlib.crc32(cp.data))
         self._saved_at = now
         return len(cps)
-
-    def _offset(self, partition: int) -> int:
-        """The offset to save with the partition's state: ``NO_LOG`` when the topic has a
-        new log since the state's offsets were taken (they mean nothing on it)."""
-        if self._topic is None:
-            return self.next[partition]
-        current = topic_logs.LOGS.generation(self._topic)
-        return self.next[partition] if self._log_gen.get(partition) == current else NO_LOG
 
     async def revoke(self, partitions: Iterable[int], now: float) -> None:
         """Checkpoint and forget partitions this process no longer handles."""
         mine = [p for p in partitions if p in self.next]
-        if mine and self._topic is not None:  # a rebalance after the broker lost the topic:
-            await self._generation(self._topic)  # the watch recreates it first
         await self.save(mine, now)
         for p in mine:
             self.state.load(p, None)
             del self.next[p]
             self._changed.discard(p)
             self._fresh.discard(p)
+
+
+#: Every recovery in this process (``forget_old_logs`` goes through them).
+_recoveries: weakref.WeakSet[Recovery] = weakref.WeakSet()
+
+
+async def forget_old_logs(renewed: Collection[str]) -> None:
+    """Checkpoint and forget the partitions of ``renewed`` topics (recreated) this process
+    holds: Faust keeps a partition across a rebalance without telling the app (revoked
+    and assigned are what changed), so ``next`` would still hold old-log offsets. The next
+    message restores the partition from that checkpoint, which is then stale."""
+    for recovery in list(_recoveries):
+        if recovery._topic in renewed and recovery.next:
+            log.warning(
+                "%s: %s has a new log; restoring its partitions", recovery.name, recovery._topic
+            )
+            await recovery.revoke(list(recovery.next), time.time())
 
 
 async def admitted(recovery: Recovery, batch: Sequence[EventT]) -> list[bytes]:
@@ -344,6 +352,26 @@ def follow_partitions(app: AppT, topic: TopicT, recovery: Recovery) -> None:
 
     app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
     app.on_partitions_revoked.connect(on_revoked)  # type: ignore[arg-type]
+
+
+def framed(topic_id: str | None, data: bytes) -> bytes:
+    """``data`` with the topic id its offsets are of (unchanged when not known).
+
+    >>> unframed(framed("id-1", b"state")), unframed(b"older checkpoint")
+    (('id-1', b'state'), (None, b'older checkpoint'))
+    """
+    if topic_id is None:
+        return data
+    name = topic_id.encode()
+    return _FRAME + bytes([len(name)]) + name + data
+
+
+def unframed(data: bytes) -> tuple[str | None, bytes]:
+    """The topic id a checkpoint's offsets are of (None: not saved with one) and its state."""
+    if not data.startswith(_FRAME):
+        return None, data
+    length, start = data[len(_FRAME)], len(_FRAME) + 1
+    return data[start : start + length].decode(), data[start + length :]
 
 
 async def log_bounds(bootstrap: str, topic: str, partition: int, expected: int) -> tuple[int, int]:

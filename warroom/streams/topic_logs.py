@@ -3,9 +3,9 @@
 A topic the broker lost and warroom recreated (tansu keeps topics in memory: a restart
 loses them all) has a new topic id, and its offsets start again at 0: offsets saved for
 the old log (checkpoints, a consumer's position) mean nothing on the new one. The
-broker watch (``warroom.streams.watchdog``) observes the topic ids; each change of a
-topic's id raises its *generation* here, which recovery compares with the generation
-its checkpoints were taken on.
+broker watch (``warroom.streams.watchdog``) observes the topic ids; recovery saves the
+id with each checkpoint and compares it with the current one; each change of a topic's
+id also raises its *generation* here.
 """
 
 from __future__ import annotations
@@ -47,12 +47,16 @@ class TopicLogs:
     def generation(self, topic: str) -> int:
         return self._generations.get(topic, 0)
 
+    def topic_id(self, topic: str) -> str | None:
+        """The topic's id as last seen (None: never seen, or a broker without ids)."""
+        return self._ids.get(topic)
+
 
 #: This process's view (one broker per process).
 LOGS = TopicLogs()
 
-#: Set by a running broker watch: looks at the broker now, so that a generation read
-#: right after is current (recovery calls it before judging a checkpoint).
+#: Set by a running broker watch: looks at the broker now, so that an id read right
+#: after is current (recovery calls it before judging a checkpoint).
 _refresh: Callable[[], Awaitable[object]] | None = None
 
 
@@ -69,8 +73,8 @@ def unwatched(refresh: Callable[[], Awaitable[object]]) -> None:
         _refresh = None
 
 
-async def current_generation(topic: str) -> int:
-    """``topic``'s generation after a fresh look at the broker (when a watch runs)."""
+async def current_id(topic: str) -> str | None:
+    """``topic``'s id after a fresh look at the broker (when a watch runs)."""
     if _refresh is not None:
         await _refresh()
-    return LOGS.generation(topic)
+    return LOGS.topic_id(topic)

@@ -81,6 +81,14 @@ def look(bootstrap: str, names: Sequence[str]) -> Found | None:
         admin.close()
 
 
+def observe_now(bootstrap: str) -> None:
+    """Record the topics' ids now (blocking), before any agent restores a partition: a
+    checkpoint is saved with the id of its log, which must be known from the start."""
+    found = look(bootstrap, topics.all_names())
+    if found is not None:
+        topic_logs.LOGS.observe({name: tid for name, (tid, _) in found.items()})
+
+
 class BrokerWatch:
     """Looks at the broker every ``interval_s`` until stopped (see the module)."""
 

@@ -12,7 +12,7 @@ import pytest
 from tests.unit.streams.test_recovery import TOPIC, Sums
 from warroom.store.db import Store, migrate
 from warroom.streams import stats, topic_logs
-from warroom.streams.recovery import Recovery
+from warroom.streams.recovery import Recovery, forget_old_logs
 
 
 class Topic:
@@ -116,7 +116,7 @@ async def test_an_assigned_partition_with_a_stale_checkpoint_starts_at_the_new_l
     assert sums.sums[0] == sum(range(1, 11)) + 15
 
 
-async def test_a_running_worker_saves_its_old_log_state_without_an_offset(
+async def test_a_running_worker_knows_its_checkpoint_is_of_the_old_log(
     store: Store, logs: topic_logs.TopicLogs
 ) -> None:
     """The new log already holds more messages than the old offset when the group forms
@@ -128,7 +128,7 @@ async def test_a_running_worker_saves_its_old_log_state_without_an_offset(
 
     topic.recreate(list(range(10, 20)))  # 10 messages before the group re-formed
     logs.observe({TOPIC: "id-2"})  # the watch saw the recreated topic
-    await recovery.revoke([0], now=0.0)  # then the rebalance that follows
+    await recovery.revoke([0], now=0.0)  # then the rebalance that follows: saved as id-1
     before = stale()
     await recovery.assign(TOPIC, [0])
     assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
@@ -198,3 +198,40 @@ async def test_a_replay_waits_for_a_broker_that_is_away(
     recovery = Recovery("sums", sums, lambda: "-", 3600, lambda: store, flaky, topic.bounds)
     await recovery.assign(TOPIC, [0])
     assert sums.sums[0] == sum(range(1, 11))
+
+
+async def test_a_worker_started_after_the_restart_knows_the_checkpoint_is_of_the_old_log(
+    store: Store, logs: topic_logs.TopicLogs
+) -> None:
+    """A worker that was not running when the topic was recreated: the checkpoint names
+    the old topic id, even though the new log is already longer than its offset."""
+    topic = Topic(list(range(1, 6)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+    await recovery.checkpoint(now=0.0, force=True)
+
+    topic.recreate(list(range(10, 20)))
+    logs.observe({TOPIC: "id-2"})
+    sums, recovery = worker(store, topic)  # a new process
+    assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
+    assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
+    assert sums.new_logs == [0]
+
+
+async def test_a_partition_kept_across_the_rebalance_is_restored_on_the_new_log(
+    store: Store, logs: topic_logs.TopicLogs
+) -> None:
+    """Faust tells the app only what a rebalance changed: a partition the worker keeps is
+    neither revoked nor assigned, so the watch's news of the new log is what resets it."""
+    topic = Topic(list(range(1, 6)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+
+    topic.recreate(list(range(10, 20)))
+    logs.observe({TOPIC: "id-2"})
+    await forget_old_logs([TOPIC])
+    assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
+    assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
+    assert sums.new_logs == [0]
