@@ -4,12 +4,13 @@ of the same rows, on both backends, side by side in one run.
     .venv/bin/python benchmarks/bench_sink.py [--seconds S] [--batch ROWS] [--dsn DSN]
 
 ``sink``: envelopes of 100 events (what the topics carry) through ``BatchingSink``:
-decode, build columns, insert ``--batch`` rows per flush. Orders are read as the
-sink reads them, already validated by ingest (plain JSON); clicks are validated from
-the platform's topic (pydantic). ``raw``: the same rows already as Python columns,
+decode, build columns, insert ``--batch`` rows per flush. Orders and clicks are read as
+the sink reads them, already validated by ingest (plain JSON from ``orders-by-shop`` and
+``clicks-valid``). ``raw``: the same rows already as Python columns,
 inserted by the bare client (clickhouse-driver ``columnar=True``; chdb: the columns as
 one Arrow stream via ``send_insert``). Without ``--dsn`` a clickhouse-server from
-Debian's package is started on a free port. Each figure runs for ``--seconds``.
+Debian's package is started on a free port. Sink and raw are timed in turn for
+``--seconds`` each, ``--rounds`` times; the best round of each is kept.
 """
 
 from __future__ import annotations

@@ -217,6 +217,7 @@ BENCHES = (
     "models",
     "reports",
     "backtest",
+    "cost",
     "condition",
 )
 
