@@ -24,6 +24,10 @@ class Params(RuleParams):
     )
 
 
+#: Orders after the first kept per viewer and shop, for a first purchase that arrives late.
+KEEP_LATER = 8
+
+
 @dataclass
 class ShopJourney:
     """One viewer in one shop."""
@@ -33,24 +37,41 @@ class ShopJourney:
     t0: bool = False  # the first purchase came from the discovery feed
     followed: bool = False
     counted: set[str] = field(default_factory=set)  # credits given: t0, followed, r48, r30
+    #: Event times of orders seen after the first (a few): when an earlier order arrives
+    #: later (orders reach the journeys agent from several input partitions), they are
+    #: judged again against it. A class default, so older checkpoints still load.
+    later: tuple[float, ...] = ()
 
 
 def on_order(j: ShopJourney, ts: float, creator: str, channel: str, p: Params) -> list[str]:
-    """The credits this order gives (``t0_buyers``, ``repurchased_48h``, ...).
+    """The credits this order gives (``t0_buyers``, ``repurchased_48h``, ...), in event
+    time: a first purchase that arrives after its repurchase still earns both.
 
     >>> j = ShopJourney()
     >>> on_order(j, 0.0, "k1", "video", Params()), on_order(j, 3600.0, "k1", "shop", Params())
     (['t0_buyers'], ['repurchased_48h', 'repurchased_30d'])
+    >>> late = ShopJourney()
+    >>> on_order(late, 3600.0, "k1", "shop", Params()), on_order(late, 0.0, "k1", "video", Params())
+    ([], ['t0_buyers', 'repurchased_48h', 'repurchased_30d'])
     """
-    if j.first_order is None or ts < j.first_order:
-        if j.first_order is not None:
-            return []  # an out-of-order earlier order: keep the credits given
-        j.first_order, j.creator_id = ts, creator
-        j.t0 = channel in p.discovery_channels
-        return _credit(j, ["t0_buyers"] if j.t0 else []) + on_follow(j, j.followed)
-    if not j.t0 or ts == j.first_order:
-        return []
-    gap = ts - j.first_order
+    if j.first_order is not None and ts >= j.first_order:
+        if ts > j.first_order:
+            j.later = (*j.later, ts)[-KEEP_LATER:]
+        return _repurchase(j, j.first_order, ts, p) if j.t0 and ts > j.first_order else []
+    if j.first_order is not None:
+        if "t0_buyers" in j.counted:
+            return []  # credits given stay given
+        j.later = (*j.later, j.first_order)[-KEEP_LATER:]
+    j.first_order, j.creator_id = ts, creator
+    j.t0 = channel in p.discovery_channels
+    credits = _credit(j, ["t0_buyers"] if j.t0 else []) + on_follow(j, j.followed)
+    for later in j.later if j.t0 else ():
+        credits += _repurchase(j, ts, later, p)
+    return credits
+
+
+def _repurchase(j: ShopJourney, first: float, ts: float, p: Params) -> list[str]:
+    gap = ts - first
     due = []
     if gap <= p.fast_repurchase_h * HOUR_S:
         due.append("repurchased_48h")

@@ -87,3 +87,23 @@ def test_late_or_non_discovery_first_purchases_are_no_t0() -> None:
     on_order(slow, 0.0, "k1", "video", p)
     assert on_order(slow, 31 * DAY, "k1", "video", p) == []  # after T30
     assert on_order(slow, 3 * DAY, "k1", "video", p) == ["repurchased_30d"]
+
+
+def test_a_first_purchase_that_arrives_after_its_repurchase_still_earns_both() -> None:
+    """Orders reach the journeys agent from several input partitions (keyed by IP), so a
+    viewer's repurchase can be judged before their first, discovery-feed purchase."""
+    p = LoopParams()
+    j = ShopJourney()
+    assert on_follow(j) == []
+    assert on_order(j, 30 * 3600, "k9", "shop", p) == []  # looks like a first, from the shop
+    assert on_order(j, 0.0, "k1", "video", p) == [
+        "t0_buyers",
+        "followed",
+        "repurchased_48h",
+        "repurchased_30d",
+    ]
+    assert j.creator_id == "k1" and j.first_order == 0.0
+    assert on_order(j, 40 * 3600, "k1", "shop", p) == []  # each credit once
+    credited = ShopJourney()
+    on_order(credited, 0.0, "k1", "video", p)
+    assert on_order(credited, -3600.0, "k2", "search", p) == []  # credits given stay given
