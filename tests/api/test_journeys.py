@@ -89,6 +89,12 @@ def test_retargeting_audience_json_and_csv(client: TestClient, world: dict[str, 
         ("v2", f"{shop}-p"),
         ("v1", f"{shop}-p"),
     ]
+    assert resp.headers["x-total-count"] == "2"
+    cut = client.get(
+        "/v1/audiences/retargeting", params={"shop_id": shop, "format": "csv", "limit": 1}
+    )
+    assert len(list(csv.DictReader(io.StringIO(cut.text)))) == 1  # a cut-off export says so:
+    assert cut.headers["x-total-count"] == "2"
 
 
 def test_funnel_summed_over_partitions_with_the_drop_step(

@@ -17,6 +17,8 @@ from warroom.store.warehouse.reports.export import to_csv
 
 router = APIRouter(prefix="/v1/audiences", tags=["audiences"])
 COLUMNS = ("viewer_id", "shop_id", "product_id", "campaign_id", "creative_id", "clicked_at")
+#: Most members in one answer (a CSV without ``limit`` is the whole audience up to this).
+MAX_EXPORT = 100_000
 
 
 @router.get("/retargeting", response_model=Page[AudienceMember], responses=responses())
@@ -26,10 +28,12 @@ def retargeting(
     shop_id: str | None = None,
     product_id: str | None = None,
     format: Literal["json", "csv"] = "json",
-    limit: Annotated[int, Query(ge=1, le=100_000)] = MAX_LIMIT,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_EXPORT)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[AudienceMember] | Response:
-    """Members, most recent click first (CSV: up to ``limit`` rows, default 500)."""
+    """Members, most recent click first: a page of ``limit`` (default 500) as JSON, or the
+    whole audience as CSV (up to ``limit``, at most 100,000 rows); ``X-Total-Count`` says
+    how many members there are, so a cut-off export never passes unnoticed."""
     actor.require(*READERS)
     if shop_id is not None:
         actor.require_shop(shop_id)
@@ -41,9 +45,13 @@ def retargeting(
         and product_id in (None, m.product_id)
     ]
     rows.sort(key=lambda m: (-m.clicked_at, m.viewer_id, m.product_id))
-    page = rows[offset : offset + limit]
+    size = limit or (MAX_EXPORT if format == "csv" else MAX_LIMIT)
+    page = rows[offset : offset + size]
     if format == "csv":
-        headers = {"content-disposition": 'attachment; filename="retargeting.csv"'}
+        headers = {
+            "content-disposition": 'attachment; filename="retargeting.csv"',
+            "x-total-count": str(len(rows)),
+        }
         body = to_csv([m.model_dump(include=set(COLUMNS)) for m in page], COLUMNS)
         return Response(body, media_type="text/csv", headers=headers)
     return Page[AudienceMember](data=page, count=len(rows))
