@@ -151,9 +151,13 @@ def test_the_match_model_learns_serves_checkpoints_and_resumes(broker: str, tmp_
         fit = client.get("/v1/match", params={"creator": "star-w", "product": sku}).json()
         unfit = client.get("/v1/match", params={"creator": "star-m", "product": sku}).json()
         assert fit["fans"] == "observed" and fit["score"] > unfit["score"] + 20
-        anomaly = next(
-            m for m in client.get("/v1/models").json()["data"] if m["model"] == "order_anomaly"
-        )
+
+        def anomaly_model() -> dict[str, Any]:
+            data = client.get("/v1/models").json()["data"]
+            return next(m for m in data if m["model"] == "order_anomaly")
+
+        # the model's report is published on a timer: it may trail the last orders a little
+        anomaly = wait_for(lambda: (m := anomaly_model())["learned"] >= n_orders and m)
         assert anomaly["learned"] == n_orders  # every order scored, then learned, once
         learned = report["examples"]
         assert stop_warroom(server) == 0
