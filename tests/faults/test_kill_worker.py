@@ -28,7 +28,10 @@ from tests.faults.traffic import (
 )
 from tests.integration.campaigns import new_campaign
 from tests.integration.test_actuator import enforce
+from warroom.store import checkpoints
+from warroom.store.db import Store
 from warroom.streams.broker import embedded_broker
+from warroom.streams.replay import committed_offsets
 
 pytestmark = pytest.mark.integration
 
@@ -69,6 +72,8 @@ async def test_a_worker_killed_mid_stream_loses_and_repeats_nothing(cluster: Clu
         acted_before_kill = await until_acted(client, rule, len(campaigns), timeout=60)
         at_kill = Counter(traffic.sent)
         await traffic.attack(SPANNING, orders=3)  # an attack across the kill
+        # the kill this test is about: the checkpoint ran ahead of the group's commit
+        assert await checkpoint_ahead_of_commit(cluster, timeout=30)
         worker.kill()
         killed_at = time.monotonic()
         await traffic.attack(SPANNING, orders=3)  # while no worker runs
@@ -112,6 +117,25 @@ async def test_a_worker_killed_mid_stream_loses_and_repeats_nothing(cluster: Clu
     assert {float(b) for b in budgets.values()} == {120.0}
     assert duplicates > 0
     assert counts == dict(traffic.sent)  # exact: nothing counted twice
+
+
+async def checkpoint_ahead_of_commit(cluster: Cluster, timeout: float) -> bool:
+    """Wait until the campaign counters' checkpoint of a partition covers messages the
+    consumer group has not committed yet (they will be delivered again after a kill)."""
+    store = Store(f"sqlite:///{cluster.root / 'store.db'}")
+    topic, name = f"{cluster.app_id}.campaign-activity.v1", f"{cluster.app_id}/count_campaigns"
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            commits = await committed_offsets(cluster.bootstrap, cluster.app_id, topic, [0, 1])
+            with store.session() as session:
+                saved = {p: checkpoints.load(session, name, p) for p in commits}
+            if any(cp and cp.next_offset > (commits[p] or 0) for p, cp in saved.items()):
+                return True
+            await asyncio.sleep(0.05)
+        return False
+    finally:
+        store.dispose()
 
 
 def impressions_forwarded(cluster: Cluster, campaigns: list[str]) -> int:

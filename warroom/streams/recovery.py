@@ -3,11 +3,14 @@
 An agent's state covers, per input partition, every message below ``next[partition]``.
 Each message is admitted once:
 
-- the first message of a partition this process handles restores the partition's
-  keys from their latest checkpoint (``stream_checkpoints`` in the SQL store); when
-  the checkpoint ends before that message (the worker died after committing offsets it
-  had not checkpointed yet), the messages in between are re-read from the topic and
-  replayed into the state, without deciding anything again;
+- a partition this process is assigned (or, failing that, its first message) restores
+  the partition's keys from their latest checkpoint (``stream_checkpoints`` in the SQL
+  store); when the checkpoint ends before the offset the group committed (the worker
+  died after committing offsets it had not checkpointed yet), the messages in between
+  are re-read from the topic and replayed into the state, without deciding anything
+  again. Only up to the commit: what lies after it, its previous owner never handled,
+  and the agent reads and decides it as usual (a message another agent wrote while
+  the partition had no owner, e.g. the hit that completes a burst, gets its verdict);
 - a message below ``next`` is already in the state (a redelivery after a restart or a
   rebalance, when the checkpoint ran ahead of the committed offset) and is skipped.
 
@@ -43,7 +46,7 @@ from warroom.store.checkpoints import Checkpoint
 from warroom.store.db import Store
 from warroom.store.shared import shared_or_none
 from warroom.streams import stats, topic_logs
-from warroom.streams.replay import read_range
+from warroom.streams.replay import committed_offsets, read_range
 
 log = logging.getLogger(__name__)
 #: Waits between attempts to load a checkpoint while the SQL store is down (~30 s in all).
@@ -56,6 +59,8 @@ _FRAME = b"\x00warroom-log\x00"
 BOUNDS_TIMEOUT_S = 10.0
 #: The first offset of ``topic[partition]`` and its end, exact at least up to ``expected``.
 Bounds = Callable[[str, str, int, int], Awaitable[tuple[int, int]]]
+#: The offsets a consumer group committed on ``topic``'s ``partitions`` (None: none).
+Committed = Callable[[str, str, str, Sequence[int]], Awaitable[dict[int, int | None]]]
 
 
 class PartitionState(Protocol):
@@ -88,6 +93,7 @@ class Recovery:
         store: Callable[[], Store | None] = shared_or_none,
         reader: Reader = read_range,
         bounds: Bounds | None = None,
+        committed: Committed | None = None,
     ) -> None:
         self.name = name
         #: Checkpoints are the app's: two apps (app ids) may share one SQL store.
@@ -98,6 +104,7 @@ class Recovery:
         self.store = store
         self.reader = reader
         self.bounds = bounds or log_bounds
+        self.committed = committed or committed_offsets
         self.next: dict[int, int] = {}
         self._changed: set[int] = set()
         self._fresh: set[int] = set()  # restored on assignment, no message admitted yet
@@ -133,9 +140,12 @@ class Recovery:
         self._changed.add(partition)
         return True
 
-    async def _restore(self, topic: str, partition: int, offset: int | None) -> int | None:
-        """Load the partition's checkpoint and replay from it up to ``offset`` (None: to the
-        end of the partition); the offset the state then covers (None: nothing saved)."""
+    async def _restore(
+        self, topic: str, partition: int, offset: int | None, assigned: bool = False
+    ) -> int | None:
+        """Load the partition's checkpoint and replay from it up to ``offset`` (the first
+        message delivered, or on an assignment the group's commit; None: no commit, no
+        replay); the offset the state then covers (None: nothing saved)."""
         cp = await self._load(partition)
         self._topic = topic
         saved_id, data = (None, None) if cp is None else unframed(cp.data)
@@ -148,29 +158,43 @@ class Recovery:
             cp = None
         if cp is None:
             self._log_id[partition] = await self._current_id(topic)
-            return offset
+            return None if assigned else offset
         start = cp.next_offset
         log_start = await self._stale(topic, partition, cp, saved_id)
         if log_start is not None:
             start = log_start
-            if offset is None:  # assigned: the agent reads the new log from where the
-                return start  # group committed; what lies before that is replayed then
-        if offset is None or start < offset:
-            values, start = await self._read(topic, partition, start, offset)
+            if assigned:  # the agent reads the new log from where the group committed
+                return start  # (of the old log, maybe); what lies before is replayed then
+        if offset is not None and start < offset:
+            values, after = await self._read(topic, partition, start, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
+            if assigned:  # a commit past the end of the log (which the broker lost)
+                offset = after
         stats.count(f"recovery.{self.name}.restored")
         return start if offset is None else max(start, offset)
 
     async def assign(self, topic: str, partitions: Iterable[int]) -> None:
         """Restore newly assigned partitions before their messages arrive, so that what a
-        timer looks at (a campaign that has gone quiet) is there from the start."""
-        if self.store() is None:
+        timer looks at (a campaign that has gone quiet) is there from the start: up to
+        where the group committed, the partitions' previous owner's last word. When the
+        commits cannot be read, the first message of each partition restores it."""
+        partitions = list(partitions)
+        if self.store() is None or not partitions:
+            return
+        try:
+            group = get_settings().app_id  # Faust's consumer group is the app id
+            commits = await asyncio.wait_for(
+                self.committed(self.bootstrap(), group, topic, partitions), BOUNDS_TIMEOUT_S
+            )
+        except Exception:  # the broker is away: the first messages restore them
+            log.warning("%s: no committed offsets of %s; restoring later", self.name, topic)
             return
         for partition in partitions:
             async with self._lock(partition):
                 if partition not in self.next:
-                    covered = await self._restore(topic, partition, None)
+                    commit = commits.get(partition)
+                    covered = await self._restore(topic, partition, commit, assigned=True)
                     if covered is not None:
                         self.next[partition] = covered
                         self._fresh.add(partition)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 #: How long a replay may take before it gives up on the rest.
 DEADLINE_S = 60.0
@@ -28,6 +30,22 @@ async def read_range(
         return await _read(consumer, tp, start, end)
     finally:
         await consumer.stop()
+
+
+async def committed_offsets(
+    bootstrap: str, group: str, topic: str, partitions: Sequence[int]
+) -> dict[int, int | None]:
+    """The offsets ``group`` committed on ``topic``'s ``partitions`` (None: none yet): where
+    the partitions' previous owner stopped, and where the group's next owner begins."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in partitions]
+        found = await admin.list_consumer_group_offsets(group, partitions=tps)
+    finally:
+        await admin.close()
+    offsets = {tp.partition: meta.offset for tp, meta in found.items() if tp.topic == topic}
+    return {p: offsets[p] if offsets.get(p, -1) >= 0 else None for p in partitions}
 
 
 async def _read(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
 
 from warroom.store.db import Store, migrate
-from warroom.streams.recovery import Recovery
+from warroom.streams.recovery import Committed, Recovery
 
 TOPIC = "t.activity.v1"
 
@@ -59,15 +59,33 @@ async def bounds(bootstrap: str, topic: str, partition: int, expected: int) -> t
     return 0, len(LOG)
 
 
-def worker(store: Store) -> tuple[Sums, Recovery]:
+def commits(at: int | None) -> Committed:
+    """The consumer group's commits: ``at`` on every partition (None: nothing committed)."""
+
+    async def committed(
+        bootstrap: str, group: str, topic: str, partitions: Sequence[int]
+    ) -> dict[int, int | None]:
+        return {p: at for p in partitions}
+
+    return committed
+
+
+def worker(store: Store, committed: int | None = None) -> tuple[Sums, Recovery]:
     sums = Sums()
-    return sums, Recovery("sums", sums, lambda: "unused", 3600, lambda: store, read, bounds)
+    recovery = Recovery(
+        "sums", sums, lambda: "unused", 3600, lambda: store, read, bounds, commits(committed)
+    )
+    return sums, recovery
 
 
-async def consume(sums: Sums, recovery: Recovery, offsets: range) -> None:
+async def consume(sums: Sums, recovery: Recovery, offsets: range) -> int:
+    """Deliver ``offsets``; how many the recovery admits (the agent decides on those)."""
+    new = 0
     for offset in offsets:
         if await recovery.admit(TOPIC, 0, offset):
             sums.add(*json.loads(LOG[offset]))
+            new += 1
+    return new
 
 
 async def test_a_restart_replays_what_was_committed_after_the_checkpoint(store: Store) -> None:
@@ -122,15 +140,60 @@ async def test_a_revoked_partition_is_saved_and_forgotten(store: Store) -> None:
     assert other.sums[0] == sum(range(1, 21))
 
 
-async def test_an_assigned_partition_is_restored_before_its_first_message(store: Store) -> None:
+async def test_an_assigned_partition_is_restored_up_to_the_groups_commit(store: Store) -> None:
+    sums, recovery = worker(store)
+    await consume(sums, recovery, range(0, 5))
+    await recovery.checkpoint(now=0.0, force=True)  # at 5; the worker died with 12 committed
+
+    sums, recovery = worker(store, committed=12)
+    await recovery.assign(TOPIC, [0])  # the checkpoint and what the dead worker handled
+    assert sums.sums[0] == sum(range(1, 13))
+    assert await consume(sums, recovery, range(12, 20)) == 8  # the rest is new: decided
+    assert sums.sums[0] == sum(range(1, 21))
+
+
+async def test_what_reached_the_partition_while_it_had_no_owner_is_not_replayed(
+    store: Store,
+) -> None:
+    """Messages after the commit were never handled (e.g. the hit another agent sent while
+    no worker ran): replaying them would put them in the state without their decision."""
+    sums, recovery = worker(store)
+    await consume(sums, recovery, range(0, 10))
+    await recovery.revoke([0], now=0.0)  # saved and committed at 10; 10 more arrive
+
+    sums, recovery = worker(store, committed=10)
+    await recovery.assign(TOPIC, [0])
+    assert sums.sums[0] == sum(range(1, 11))
+    assert await consume(sums, recovery, range(10, 20)) == 10
+
+
+async def test_an_assignment_skips_the_redeliveries_a_checkpoint_ran_ahead_of(
+    store: Store,
+) -> None:
+    sums, recovery = worker(store)
+    await consume(sums, recovery, range(0, 15))
+    await recovery.checkpoint(now=0.0, force=True)  # at 15; committed at 10
+
+    sums, recovery = worker(store, committed=10)
+    await recovery.assign(TOPIC, [0])
+    assert await consume(sums, recovery, range(10, 20)) == 5  # 10..14 are in the checkpoint
+
+
+async def test_without_the_commits_the_first_message_restores_the_partition(
+    store: Store,
+) -> None:
     sums, recovery = worker(store)
     await consume(sums, recovery, range(0, 5))
     await recovery.checkpoint(now=0.0, force=True)
 
-    sums, recovery = worker(store)
-    await recovery.assign(TOPIC, [0])  # caught up to the end of the log: all 20
-    assert sums.sums[0] == sum(range(1, 21))
-    await consume(sums, recovery, range(12, 20))  # redelivered from the commit: skipped
+    async def away(*args: object) -> dict[int, int | None]:
+        raise ConnectionError("Unable to bootstrap")
+
+    sums = Sums()
+    recovery = Recovery("sums", sums, lambda: "-", 3600, lambda: store, read, bounds, away)
+    await recovery.assign(TOPIC, [0])
+    assert 0 not in sums.sums  # nothing restored yet
+    await consume(sums, recovery, range(12, 20))  # delivery resumes at the commit, 12
     assert sums.sums[0] == sum(range(1, 21))
 
 
@@ -141,13 +204,14 @@ async def test_an_assignment_and_a_first_message_restore_the_partition_once(
     await consume(sums, recovery, range(0, 5))
     await recovery.checkpoint(now=0.0, force=True)
 
-    sums, recovery = worker(store)
+    sums, recovery = worker(store, committed=12)
     first = asyncio.ensure_future(recovery.assign(TOPIC, [0]))
     await asyncio.sleep(0)  # the assignment is restoring when the first message comes
-    admitted = await recovery.admit(TOPIC, 0, 12)
+    new = await recovery.admit(TOPIC, 0, 12)
     await first
-    assert not admitted  # the assignment's catch-up held it already
-    assert sums.sums[0] == sum(range(1, 21))
+    assert new, "the message at the commit is the first one nobody handled"
+    sums.add(*json.loads(LOG[12]))
+    assert sums.sums[0] == sum(range(1, 14))  # restored once: 1..12, then 13
 
 
 async def test_a_checkpoint_waits_for_the_store_to_come_back(

@@ -5,6 +5,7 @@ is kept, and the partition is read from the start of the new log."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ class Topic:
 
     def __init__(self, values: list[int]) -> None:
         self.log = [json.dumps([0, n]).encode() for n in values]
+        #: Where the consumer group committed on the partition (None: nowhere yet).
+        self.commit: int | None = None
 
     def recreate(self, values: list[int]) -> None:
         self.__init__(values)  # type: ignore[misc]
@@ -34,6 +37,11 @@ class Topic:
         self, bootstrap: str, topic: str, partition: int, expected: int
     ) -> tuple[int, int]:
         return 0, len(self.log)
+
+    async def committed(
+        self, bootstrap: str, group: str, topic: str, partitions: Sequence[int]
+    ) -> dict[int, int | None]:
+        return {p: self.commit for p in partitions}
 
 
 @pytest.fixture
@@ -66,7 +74,9 @@ class MarkedSums(Sums):
 
 def worker(store: Store, topic: Topic) -> tuple[MarkedSums, Recovery]:
     sums = MarkedSums()
-    return sums, Recovery("sums", sums, lambda: "-", 3600, lambda: store, topic.read, topic.bounds)
+    return sums, Recovery(
+        "sums", sums, lambda: "-", 3600, lambda: store, topic.read, topic.bounds, topic.committed
+    )
 
 
 async def consume(sums: Sums, recovery: Recovery, topic: Topic, offsets: range) -> int:
@@ -195,7 +205,10 @@ async def test_a_replay_waits_for_a_broker_that_is_away(
         return await topic.read(*args)  # type: ignore[arg-type]
 
     sums = MarkedSums()
-    recovery = Recovery("sums", sums, lambda: "-", 3600, lambda: store, flaky, topic.bounds)
+    topic.commit = 10  # the dead worker handled all 10
+    recovery = Recovery(
+        "sums", sums, lambda: "-", 3600, lambda: store, flaky, topic.bounds, topic.committed
+    )
     await recovery.assign(TOPIC, [0])
     assert sums.sums[0] == sum(range(1, 11))
 
