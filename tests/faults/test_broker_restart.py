@@ -94,6 +94,9 @@ class Outcome:
     final: int
     caught: set[str]
     stale: float
+    #: (type, id) of each message on the control topic after the restart, and the campaign.
+    control: set[tuple[str, str]]
+    campaign: str
 
 
 async def restart_under_traffic(
@@ -136,6 +139,7 @@ async def restart_under_traffic(
             caught = await attacks_held(cluster, after.attacks, timeout=30)
             held_s = time.monotonic() - back
             final = await settled(client, want, timeout=5)
+            control = await asyncio.to_thread(control_keys, cluster)
             rule_s = await publish_reaches_worker(cluster.server(api), client)
             health = (await client.get("/v1/health")).status_code
             api_stats = await api_counters(client)
@@ -178,7 +182,7 @@ async def restart_under_traffic(
     }
     return Outcome(
         figures, alive, health, refusal, refused, after.refused - refused_at_return,
-        counts[campaign], want[campaign], final[campaign], caught, stale,
+        counts[campaign], want[campaign], final[campaign], caught, stale, control, campaign,
     )  # fmt: skip
 
 
@@ -193,6 +197,8 @@ def check(outcome: Outcome) -> None:
     assert outcome.counted >= outcome.want, "not all counted within 60 s"
     assert outcome.final == outcome.want, "exact: counted once, nothing skipped"
     assert outcome.caught == {AFTER_IP}, "the burst sent after the restart is held"
+    # what a worker started from now on reads: the rules and entities published before
+    assert {("rule", "risk.same_ip_burst"), ("entity", outcome.campaign)} <= outcome.control
     assert outcome.figures["rule_published_after_judged_in_s"] is not None, (
         "a rule version published after the restart reaches the worker"
     )
@@ -241,6 +247,13 @@ async def publish_reaches_worker(server: Server, client: httpx.AsyncClient) -> f
         if verdict and verdict["hits"][0]["rule_version"] == version:
             return round(time.monotonic() - published, 1)
     return None
+
+
+def control_keys(cluster: Cluster) -> set[tuple[str, str]]:
+    return {
+        (m["type"], m.get("rule_id") or m.get("id") or "")
+        for m in messages(cluster.bootstrap, f"{cluster.app_id}.control.v1")
+    }
 
 
 def impressions_on(cluster: Cluster, campaign: str) -> dict[str, int]:

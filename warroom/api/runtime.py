@@ -22,6 +22,7 @@ from warroom.streams.latest_view import LatestView, ab_test_view, radar_view, st
 from warroom.streams.live import LiveView, campaign_view, creative_view
 from warroom.streams.model_view import ModelView
 from warroom.streams.producer import IngestProducer
+from warroom.streams.recovery import log_bounds
 from warroom.streams.relay import OutboxRelay
 from warroom.streams.shadow_tally import ShadowTally
 from warroom.streams.tail import TopicTail, restart_tails
@@ -66,9 +67,17 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     store = await asyncio.to_thread(open_store, settings)
     await asyncio.to_thread(topics.ensure_all, bootstrap, settings.partitions)
     started: list[TopicTail] = []
-    watch = BrokerWatch(bootstrap, settings.partitions, [restart_tails])
+    control = topics.control.get_topic_name()
+
+    async def reannounce(renewed: list[str]) -> None:
+        if control in renewed:  # the broker lost it (tansu): the workers starting from
+            await rt.relay.resend_latest(control)  # now on must still learn what it held
+
+    watch = BrokerWatch(bootstrap, settings.partitions, [restart_tails, reannounce])
     producer = GuardedProducer(bootstrap, watch)
     rt = Runtime(settings, bootstrap, producer, store, OutboxRelay(store, bootstrap))
+    if (await log_bounds(bootstrap, control, 0, 1))[1] == 0:  # a new broker (the embedded
+        await rt.relay.resend_latest(control)  # demo's) under a store that has a history
     rt.models.feed = rt.feed.publish
     feed_names = [
         topic.get_topic_name() for topic in (topics.verdicts, topics.decisions, topics.labels)

@@ -36,6 +36,24 @@ def mark_sent(store: Store, ids: list[int]) -> None:
         )
 
 
+def resend_latest(store: Store, topic: str) -> int:
+    """Send each key's latest message on ``topic`` again (they count as unsent once more);
+    how many. For a compacted topic the broker lost (tansu keeps topics in memory): what
+    it held, in the order it was committed, since sent messages stay in the outbox."""
+    with store.session() as session:
+        latest = (
+            select(func.max(OutboxMessage.id))
+            .where(OutboxMessage.topic == topic)
+            .group_by(OutboxMessage.key)
+        )
+        resent = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(latest), OutboxMessage.sent_at.is_not(None))
+            .values(sent_at=None)
+        )
+        return int(getattr(resent, "rowcount", 0) or 0)
+
+
 def backlog(store: Store) -> int:
     """How many messages wait to be sent."""
     with store.session() as session:

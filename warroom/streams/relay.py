@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from warroom.store import outbox
 from warroom.store.db import Store
+from warroom.streams import stats
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,16 @@ class OutboxRelay:
         """Send now rather than at the next poll; safe to call from any thread."""
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def resend_latest(self, topic: str) -> int:
+        """Send each key's latest message on ``topic`` again, after those before it: a
+        compacted topic that starts empty (the broker lost it) holds what it held before."""
+        resent = await asyncio.to_thread(outbox.resend_latest, self.store, topic)
+        if resent:
+            log.warning("outbox relay: %s starts empty; sending its %d keys again", topic, resent)
+            stats.count("outbox.resent", resent)
+            self.kick()
+        return resent
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
