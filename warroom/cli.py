@@ -36,11 +36,11 @@ def kafka(settings: Settings) -> Iterator[Settings]:
 def demo_setup(settings: Settings, seed: int) -> dict[str, str]:
     """The demo's store: the simulated world's shops, products and campaigns (so that the
     budget rules have campaigns to judge), the playbook's rules in enforce mode (the ad
-    platform is the simulator's), and one fresh key per role, printed."""
+    platform is the simulator's), a creative A/B test, and one fresh key per role, printed."""
     import random
 
     from warroom.api.runtime import open_store
-    from warroom.sim.seed import seed_store
+    from warroom.sim.seed import seed_ab_test, seed_store
     from warroom.sim.world import build_world
     from warroom.store.keys import ROLES, create_key
     from warroom.store.rulebook import enforce_playbook
@@ -48,8 +48,10 @@ def demo_setup(settings: Settings, seed: int) -> dict[str, str]:
 
     store = open_store(settings)
     with store.session() as session:
-        seed_store(session, build_world(random.Random(seed)))
+        world = build_world(random.Random(seed))
+        seed_store(session, world)
         enforce_playbook(session, "demo", topic_name("control"))
+        seed_ab_test(session, world, topic_name("control"))
         keys = {r: create_key(session, f"demo {r}", r, None, "demo")[1] for r in ROLES}
     store.dispose()
     return keys

@@ -1,5 +1,6 @@
 """The events the simulator sends, as warroom's public contract has them (JSON-ready dicts):
-clicks (impression / play / click), orders, payments and refunds."""
+clicks (impression / play / click), orders, payments and refunds (and the playbook's,
+``playbook``)."""
 
 from __future__ import annotations
 
@@ -32,15 +33,16 @@ def viewer_of(viewer: Viewer) -> dict[str, Any]:
 
 
 class Maker:
-    """Builds events with ids unique to the seed (``o-7-123``), in one sequence."""
+    """Builds events with ids unique to the seed (``o-7-123``), in one sequence; another
+    maker of the same seed needs a ``space`` of its own (``o-7-pb12``)."""
 
-    def __init__(self, seed: int, rng: random.Random) -> None:
-        self.seed, self.rng = seed, rng
+    def __init__(self, seed: int, rng: random.Random, space: str = "") -> None:
+        self.seed, self.rng, self.space = seed, rng, space
         self._seq = 0
 
     def id(self, prefix: str) -> str:
         self._seq += 1
-        return f"{prefix}-{self.seed}-{self._seq}"
+        return f"{prefix}-{self.seed}-{self.space}{self._seq}"
 
     def click(
         self, ts: float, camp: Campaign, creative: str, viewer: Viewer, kind: str, cost: float

@@ -15,8 +15,9 @@ from warroom.sim.stream import Stream
 from warroom.sim.traffic import EVENTS_PER_IMPRESSION, Traffic
 
 TICK_S = 0.1
-#: Order in which a replay sends the kinds of one chunk: an order before its payment.
-KIND_ORDER = ("orders", "payments", "refunds", "clicks")
+#: Order in which a replay sends the kinds of one chunk: a stock level before the orders
+#: it counts down from, a message before the order it led to, an order before its payment.
+KIND_ORDER = ("stock", "messages", "orders", "payments", "refunds", "clicks", "searches", "follows")
 
 
 async def simulate(
@@ -31,7 +32,12 @@ async def simulate(
     """Send about ``rate`` events per second where ``platform`` runs ads (by default a
     platform of its own, on which nothing is ever paused); returns the traffic with its
     ground truth (``truth_path``: one JSON line per attack)."""
-    traffic = Traffic(seed, attack_every_s=attack_every_s, platform=platform or SimulatedPlatform())
+    traffic = Traffic(
+        seed,
+        attack_every_s=attack_every_s,
+        platform=platform or SimulatedPlatform(),
+        pace=lambda ts: rate / EVENTS_PER_IMPRESSION,
+    )
     await sink.start()
     start = time.monotonic()
     owed = 0.0

@@ -1,6 +1,6 @@
 """Put the simulated world's shops, products, campaigns and creatives into a store, as if
 they had been running for two hours (past the learning phase), so that the demo's budget
-rules have real entities to judge."""
+rules have real entities to judge; and the demo's creative A/B test."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from warroom.sim.world import Campaign, World
-from warroom.store import crud
+from warroom.store import crud, rulebook
 from warroom.store.commerce import CAMPAIGNS, CREATIVES, PRODUCTS, SHOPS
+from warroom.store.models import Rule
 
 ACTOR = "simulator"
 
@@ -97,3 +98,20 @@ def seed_creatives(session: Session, camp: Campaign, started: datetime) -> None:
                 },
                 ACTOR,
             )
+
+
+def seed_ab_test(session: Session, world: World, control_topic: str) -> str | None:
+    """Publish a CTR test between the two creatives of the first shop's steady campaign
+    (its creatives' hidden CTRs differ), unless the store has it; its rule id. It takes
+    no action on a result: the demo's budget rules stay the ones moving budgets."""
+    camp = next(c for c in world.campaigns if c.role == "steady")
+    rule_id = f"ab.demo-{camp.campaign_id}"
+    if session.get(Rule, rule_id) is not None:
+        return None
+    params = {"creatives": list(camp.creatives), "metric": "ctr", "min_trials": 1000,
+              "on_winner": "none", "on_loser": "none"}  # fmt: skip
+    draft = {"mode": "enforce", "params": params}
+    title = f"Demo: which video of campaign {camp.campaign_id} gets clicked more"
+    rulebook.create_rule(session, ACTOR, rule_id, "ab_test", title, camp.shop_id, draft)
+    rulebook.publish(session, ACTOR, rule_id, None, "the demo's A/B test", control_topic)
+    return rule_id

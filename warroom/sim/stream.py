@@ -1,5 +1,6 @@
 """A bounded stream in simulated time: a span of the shops' day (the diurnal curve, flash
-sales, refunds) with a plan of every kind of attack, in time order, with its ground truth.
+sales, refunds) with a plan of every kind of attack, in time order, with its ground truth,
+and (unless left out) the playbook's stock levels, searches, messages and follows.
 
 The same seed, start and size give the same stream, event for event.
 """
@@ -81,18 +82,37 @@ def sampled(kind: str, event: Event, share: float) -> bool:
     return zlib.crc32(event["event_id"].encode()) % 10_000 < share * 10_000
 
 
-def generate(seed: int, start: float, hours: float, events: int, ad_share: float = 1.0) -> Stream:
+#: What a risk stream holds: the kinds the risk rules read (and ``warroom eval`` sends).
+RISK_KINDS = ("clicks", "orders", "payments", "refunds")
+
+
+def generate(
+    seed: int,
+    start: float,
+    hours: float,
+    events: int,
+    ad_share: float = 1.0,
+    playbook: bool | None = None,
+) -> Stream:
     """About ``events`` events over ``hours`` simulated hours from ``start`` (epoch s).
 
     ``ad_share`` < 1 keeps that share of impressions and plays only (the risk rules read
-    none of them), so that a stream of a given size holds more orders."""
+    none of them), so that a stream of a given size holds more orders. ``playbook``: with
+    the playbook's events (stock, searches, messages, follows and the followers'
+    repurchases); by default only in a full stream (``ad_share`` 1): a risk stream (as
+    ``warroom eval`` makes, whose sender sends ``RISK_KINDS`` only) leaves them out, and
+    its events and truth are then those of a stream made before they existed."""
+    with_playbook = ad_share >= 1 if playbook is None else playbook
     plan = attack_plan(start, hours)
-    traffic = Traffic(seed, plan=plan, platform=SimulatedPlatform())
     per_impression = EVENTS_PER_IMPRESSION - (1 - ad_share) * (1 + PLAY_RATE)
     rate = impressions_per_s(start, hours, events) * EVENTS_PER_IMPRESSION / per_impression
+    traffic = Traffic(
+        seed, plan=plan, platform=SimulatedPlatform(), playbook=with_playbook,
+        pace=lambda ts: rate * diurnal(ts),
+    )  # fmt: skip
     meta = {
         "seed": seed, "start": start, "hours": hours, "events": events, "ad_share": ad_share,
-        "format": 1,
+        "playbook": with_playbook, "format": 1,
     }  # fmt: skip
     stream, owed = Stream(meta), 0.0
     for k in range(int(hours * 3600 / STEP_S)):

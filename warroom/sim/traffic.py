@@ -1,5 +1,6 @@
 """Traffic over time: impressions, plays and clicks, orders, payments and refunds, with
-attacks and their ground truth.
+attacks and their ground truth; and the playbook's stock levels, searches, private
+messages and follows (``playbook``).
 
 Content is reproducible from the seed (and the ad platform's state); event times are the
 times the caller passes in (the wall clock for the demo, simulated time for a saved
@@ -12,7 +13,9 @@ order with the campaign's conversion rate times the viewer's affinity for the pr
 (``profiles``). Payments follow orders by seconds, refunds by minutes. Attacks come from
 ``plan`` (simulated time), or, without one, alternate IP bursts with near misses every
 ``attack_every_s`` (the demo). Every attack is in ``attacks``; ``truth`` labels each
-attack order.
+attack order. Without a plan (the demo, in real time) the first shop's winner also opens a
+flash sale at the first tick, after the searches of the two hours before it: the demo
+shows the countdown, the stop and a hot product within its first minutes.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from __future__ import annotations
 import heapq
 import random
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from warroom.sim.attacks import Attack, Timed, live_burst, near_miss, plant
-from warroom.sim.calendar import sale_on
+from warroom.sim.calendar import local_midnight, local_minute, sale_on
 from warroom.sim.events import Event, Maker, iso
 from warroom.sim.platform import SimulatedPlatform
+from warroom.sim.playbook import ALLOT_BEFORE_S, Playbook, allotment
 from warroom.sim.profiles import affinity
 from warroom.sim.world import Campaign, FlashSale, Viewer, World, build_world
 
@@ -40,6 +45,8 @@ REFUND_RATE = {"apparel": 0.12, "beauty": 0.05, "snacks": 0.03, "home": 0.06, "d
 REASONS = ("quality", "not_as_described", "not_received", "changed_mind", "other")
 #: A flash sale multiplies a click's chance of becoming an order by this much.
 SALE_CONVERSION = 1.5
+#: The demo's flash sale (no plan): minutes long, discount, traffic boost.
+DEMO_SALE = (5, 0.2, 4.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,12 @@ class Traffic:
     plan: list[Planned] | None = None
     payment_delay_s: tuple[float, float] = (1.0, 20.0)
     refund_delay_s: tuple[float, float] = (120.0, 3600.0)
+    #: Send the playbook's events (stock, searches, messages, follows and the followers'
+    #: repurchases); without them a seed's traffic is what it was before they existed.
+    playbook: bool = True
+    #: Impressions per second the caller asks for at a time (sizes flash-sale allotments;
+    #: None: the smallest allotment).
+    pace: Callable[[float], float] | None = None
     world: World = field(init=False)
     truth: list[Event] = field(default_factory=list)
     attacks: list[Attack] = field(default_factory=list)
@@ -79,6 +92,9 @@ class Traffic:
         self._near_miss = False
         self._planned = 0
         self._pushed = 0
+        self.sales = self.world.flash_sales
+        self.extra = Playbook(self.seed, self.sales, self.plan is None) if self.playbook else None
+        self._started = False
 
     def orders_of(self, sku: str) -> list[Event]:
         """The SKU's latest organic orders (at most 500)."""
@@ -90,14 +106,45 @@ class Traffic:
         out: dict[str, list[Event]] = defaultdict(list)
         self._add_copies()
         self._schedule(now)
+        if self.extra is not None:
+            self._stock(self.extra, now, out)
         weights = [self._weight(c, now) for c in self.campaigns]
         for camp in self.rng.choices(self.campaigns, weights, k=n) if any(weights) else []:
             self._impression(now + self.rng.random() * spread_s, camp, out)
         self._release(now + spread_s, out)
         return dict(out)
 
+    def _stock(self, extra: Playbook, now: float, out: dict[str, list[Event]]) -> None:
+        """Starting stock first, then flash-sale allotments and restocks as they fall due."""
+        if not self._started:
+            self._started = True
+            if self.plan is None:
+                self._open_demo_sale(extra, now)
+            pace = self.pace(now) if self.pace else 0.0
+            weights = {c.campaign_id: self.platform.share(c.campaign_id) for c in self.campaigns}
+            total = sum(weights.values()) or 1.0
+            per_s = {k: pace * w / total for k, w in weights.items()}
+            extra.start(now, self.campaigns, per_s, out)
+        sellers = {c.product.sku: c for c in self.sellers}
+        for sale in self.sales:
+            start = local_midnight(0, now) + sale.minute * 60
+            if start + sale.minutes * 60 <= now:
+                start += 86_400
+            if now >= start - ALLOT_BEFORE_S and (camp := sellers.get(sale.sku)) is not None:
+                pace = self.pace(start) if self.pace else 0.0
+                units = allotment(camp, sale, self.platform, self.campaigns, pace)
+                if (level := extra.allot(now, sale, start, units)) is not None:
+                    out["stock"].append(level)
+        extra.restock(now, out)
+
+    def _open_demo_sale(self, extra: Playbook, now: float) -> None:
+        """The first shop's winner goes on flash sale now (this minute of the shop's day)."""
+        winner = next(c for c in self.sellers if c.role == "winner")
+        sale = FlashSale(winner.product.sku, local_minute(now), *DEMO_SALE)
+        self.sales = extra.sales = (*self.sales, sale)
+
     def _weight(self, camp: Campaign, now: float) -> float:
-        sale = sale_on(self.world.flash_sales, camp.product.sku, now)
+        sale = sale_on(self.sales, camp.product.sku, now)
         return self.platform.share(camp.campaign_id) * (sale.boost if sale else 1.0)
 
     def _add_copies(self) -> None:
@@ -129,12 +176,18 @@ class Traffic:
         out["clicks"].append(
             self.maker.click(ts, camp, creative, viewer, "impression", camp.cpm / 1000)
         )
+        if self.extra is not None:
+            self.extra.seen(ts, camp, viewer, out)
         if self.rng.random() < PLAY_RATE:
             out["clicks"].append(self.maker.click(ts, camp, creative, viewer, "play", 0.0))
         if self.rng.random() < camp.ctr_of(creative):
             out["clicks"].append(self.maker.click(ts, camp, creative, viewer, "click", 0.0))
-            sale = sale_on(self.world.flash_sales, camp.product.sku, ts)
-            if self.rng.random() < self.order_chance(camp, viewer, sale):
+            sale = sale_on(self.sales, camp.product.sku, ts)
+            buys = self.rng.random() < self.order_chance(camp, viewer, sale)
+            if self.extra is not None:
+                self.extra.clicked(ts, camp, creative, viewer, buys, out)
+                buys = buys and self.extra.in_stock(camp.product.sku)  # sold out: no order
+            if buys:
                 self._buy(ts, camp, viewer, creative, sale, out)
 
     @staticmethod
@@ -154,6 +207,8 @@ class Traffic:
         order = self.maker.order(ts, camp, viewer, viewer.ip, price, creative)
         out["orders"].append(order)
         self._recent[camp.product.sku].append(order)
+        if self.extra is not None:
+            self._push(self.extra.bought(ts, camp, viewer, order))
         paid = ts + self.rng.uniform(*self.payment_delay_s)
         pay = self.maker.payment(paid, order["order_id"], order["amount"], viewer.viewer_id)
         self._push([(paid, "payments", pay)])

@@ -23,7 +23,7 @@ def test_true_roi_is_what_live_commerce_ads_see() -> None:
 
 
 def test_the_traffic_yields_the_hidden_roi() -> None:
-    traffic = Traffic(11, attack_every_s=1e9)
+    traffic = Traffic(11, attack_every_s=1e9, playbook=False)  # no flash sale, no sell-out
     spend: dict[str, float] = defaultdict(float)
     gmv: dict[str, float] = defaultdict(float)
     for step in range(300):

@@ -34,8 +34,8 @@ def test_a_paused_campaign_gets_no_more_traffic() -> None:
 
 def test_a_scaled_campaign_gets_a_larger_share() -> None:
     platform = SimulatedPlatform()
-    scaled = Traffic(7, platform=platform)
-    before = spend_events(Traffic(7, platform=SimulatedPlatform()), ticks=60)
+    scaled = Traffic(7, platform=platform, playbook=False)  # no flash sale boosting 8800
+    before = spend_events(Traffic(7, platform=SimulatedPlatform(), playbook=False), ticks=60)
     platform.apply(scale("8800", "shop-1", "3000", "9000"))
     after = spend_events(scaled, ticks=60)
 

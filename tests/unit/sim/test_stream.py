@@ -14,7 +14,7 @@ from warroom.sim.attacks import KINDS
 from warroom.sim.calendar import local_minute
 from warroom.sim.files import load, save
 from warroom.sim.run import replay
-from warroom.sim.stream import Stream, generate
+from warroom.sim.stream import RISK_KINDS, Stream, generate
 from warroom.streams.codecs import validate_items
 
 START = 1_795_104_000.0  # 2026-11-19 00:00 in Beijing
@@ -37,7 +37,7 @@ def test_events_come_in_time_order_and_are_all_valid(stream: Stream) -> None:
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for kind, event in stream.events:
         by_kind[kind].append(event)
-    assert set(by_kind) == {"clicks", "orders", "payments", "refunds"}
+    assert set(by_kind) == {*RISK_KINDS, "stock", "searches", "messages", "follows"}
     for kind, events in by_kind.items():
         good, bad = validate_items(kind, enumerate(events))
         assert bad == [] and len(good) == len(events)
