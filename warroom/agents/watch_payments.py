@@ -34,7 +34,7 @@ from warroom.streams.recovery import Recovery, admitted, follow_partitions
 
 _s = get_settings()
 #: How long (event time) orders and payment ids are remembered, and how many at most.
-HORIZON_S = 2 * 3600
+HORIZON_S = duplicate_payment.MEMORY_S
 MAX_REMEMBERED = 1_000_000
 orders = Recent[OrderSeen](HORIZON_S, MAX_REMEMBERED)
 sightings = Recent[Sighting](HORIZON_S, MAX_REMEMBERED)

@@ -33,8 +33,8 @@ from warroom.rules.risk import (
 from warroom.rules.risk.duplicate_payment import Sighting
 from warroom.schemas.events import Payment
 
-#: How long ``watch_payments`` remembers a payment id (event time, ``HORIZON_S`` there).
-MEMORY_S = 2 * 3600.0
+#: How long ``watch_payments`` remembers a payment id (event time).
+MEMORY_S = duplicate_payment.MEMORY_S
 
 
 @dataclass(frozen=True, slots=True)

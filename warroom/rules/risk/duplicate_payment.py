@@ -11,6 +11,9 @@ from warroom.rules.base import Hit, RuleParams
 from warroom.schemas.events import Payment
 
 RULE_ID = "risk.duplicate_payment"
+#: How long (event time) a payment id and its order are remembered, by the worker and by
+#: backtests alike: a payment id seen again later than this is not a duplicate any more.
+MEMORY_S = 2 * 3600.0
 
 
 class Params(RuleParams):
