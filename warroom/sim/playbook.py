@@ -4,9 +4,10 @@ orders, and follows after a first purchase with the repurchases some followers m
 
 Searches follow interest: each impression of a product may bring a search of it, more so
 as its flash sale nears (the sale is announced, people look it up) and while it runs. A
-flash sale's allotment is what the sale sells in about two minutes at the pace it opens
-with, so a 秒单 sells out (or its campaigns are stopped) within minutes; a SKU sells
-nothing once its stock is gone, until a restock.
+flash sale's allotment is what the sale sells in about three minutes at the pace it opens
+with, so a 秒单 sells out (or its campaigns are stopped) within its five minutes; every
+order counts against the stock (attacks' too), and a click sells nothing once the stock
+is gone, until a restock.
 
 Everything here draws from a random generator of its own, so a seed's traffic without
 these events (``Traffic(playbook=False)``, as in ``warroom eval``'s risk stream) is what it
@@ -32,7 +33,7 @@ SEARCH_RATE = 0.001
 #: how fast that interest builds before the sale and fades after it (seconds).
 HEAT, HEAT_UP_S, HEAT_DOWN_S = 20.0, 1200.0, 600.0
 #: A flash sale's allotment lasts about this long at the pace the sale opens with.
-SELL_OUT_S = 120.0
+SELL_OUT_S = 180.0
 MIN_ALLOTMENT = 20
 #: The allotment is set this long before the sale; the SKU is restocked this long after.
 ALLOT_BEFORE_S, RESTOCK_AFTER_S = 300.0, 120.0
@@ -197,11 +198,16 @@ class Playbook:
                 "creative_id": creative, "product_id": camp.product.sku,
             })  # fmt: skip
 
-    def bought(self, ts: float, camp: Campaign, viewer: Viewer, order: Event) -> list[Timed]:
-        """An order: counted off the stock; a first purchase in the shop may bring a follow,
-        and a follower's repurchase (from the shop page, attributed to no ad) later."""
+    def count(self, order: Event) -> None:
+        """Any order, counted off its SKU's stock."""
         if (held := self.stock.get(order["sku"])) is not None:
             held.left -= int(order["quantity"])
+
+    def bought(self, ts: float, camp: Campaign, viewer: Viewer, order: Event) -> list[Timed]:
+        """An order from an ad: counted off the stock; a first purchase in the shop may
+        bring a follow, and a follower's repurchase (from the shop page, attributed to no
+        ad) later."""
+        self.count(order)
         if (viewer.viewer_id, camp.shop_id) in self.buyers:
             return []
         self.buyers.add((viewer.viewer_id, camp.shop_id))

@@ -226,6 +226,8 @@ class Traffic:
         while self._pending and self._pending[0][0] <= now:
             _, _, kind, event = heapq.heappop(self._pending)
             out[kind].append(event)
+            if kind == "orders" and self.extra is not None:
+                self.extra.count(event)  # attacks and repurchases take stock too
 
     def _schedule(self, now: float) -> None:
         if self.plan is None:

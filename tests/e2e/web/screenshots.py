@@ -5,7 +5,9 @@ with Debian's Chromium at a laptop's 1366×768:
 
 It starts the demo in a temporary directory, lets the simulator run for ``--seconds``,
 signs in with the admin key the demo prints (the risk key for the review queue), takes
-one PNG per view (and the feed in Chinese), and stops the demo with Ctrl-C.
+one PNG per view (and the feed in Chinese; the playbook's whole page once its flash sale
+was stopped, a product was tagged hot and a follower bought again), and stops the demo
+with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.web.conftest import CHROMIUM, VIEWPORT
 
@@ -78,6 +81,31 @@ def feed(page: Page, out: Path, name: str) -> None:
     page.screenshot(path=out / name)
 
 
+#: What the playbook shot waits for: a flash sale's campaign paused by the stock guard, a
+#: hot product's tag, the demo's A/B test, and a follower's repurchase within 48 hours.
+PLAYBOOK_READY = (
+    "#pb-flash code.stopped",
+    "#pb-radar .tag.hot",
+    "#pb-ab article",
+    "#pb-loop td.r48 >> text=/^[1-9]/",
+)
+
+
+def playbook(page: Page, out: Path, name: str, wait_ms: float = 120_000) -> None:
+    """The playbook's whole page, once each card has what the demo makes (a card that
+    has not within ``wait_ms`` is photographed as it is, and named)."""
+    page.click("#tab-playbook")
+    deadline = time.monotonic() + wait_ms / 1000
+    for selector in PLAYBOOK_READY:
+        left = max(1000.0, (deadline - time.monotonic()) * 1000)
+        try:
+            page.wait_for_selector(selector, timeout=left)
+        except PlaywrightTimeout:
+            print(f"playbook: still no {selector!r}", file=sys.stderr)
+    page.wait_for_timeout(3500)  # every panel polled once more
+    page.screenshot(path=out / name, full_page=True)
+
+
 def take(url: str, keys: dict[str, str], out: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
@@ -89,6 +117,7 @@ def take(url: str, keys: dict[str, str], out: Path) -> None:
         page.click("#tab-board")
         page.wait_for_timeout(3500)  # live numbers are polled every 3 s
         page.screenshot(path=out / "board.png")
+        playbook(page, out, "playbook.png")
         page.click("#tab-rules")
         page.locator("#rules tr", has_text="budget.fast_stop_low_roi").click()
         page.fill('[name="draft.guardrails.match_score_guard"]', "120")  # out of bounds
