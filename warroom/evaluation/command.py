@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,16 +71,29 @@ def start_of(seed_day_offset: int = -2) -> float:
     return local_midnight(seed_day_offset, time.time())
 
 
+#: What the risk evaluation sends: the playbook's kinds (stock, searches, messages,
+#: follows) lead to no verdict, and a saved full stream (``warroom simulate``) has them.
+RISK_KINDS = frozenset({"clicks", "orders", "payments", "refunds"})
+
+
+def risk_events(stream: Stream) -> Stream:
+    """``stream`` without the kinds the risk evaluation does not send."""
+    return replace(stream, events=[(k, e) for k, e in stream.events if k in RISK_KINDS])
+
+
 def the_stream(opts: Options, start: float) -> Stream:
     if opts.stream is not None:
         return load(opts.stream)
-    stream = generate(opts.seed, start + opts.offset_s, opts.hours, opts.events, AD_SHARE)
+    stream = generate(
+        opts.seed, start + opts.offset_s, opts.hours, opts.events, AD_SHARE, playbook=False
+    )
     if opts.save_stream is not None:
         save(stream, opts.save_stream)
     return stream
 
 
 def evaluate_risk(stream: Stream, opts: Options) -> dict[str, Any]:
+    stream = risk_events(stream)
     with running_worker() as worker:
         out = asyncio.run(run_stream(worker, stream, opts.rate, opts.limit_s))
     orders = {e["order_id"] for kind, e in stream.events if kind == "orders"}
