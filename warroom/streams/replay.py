@@ -1,4 +1,5 @@
-"""Re-read a range of one partition without a consumer group (state recovery)."""
+"""Re-read a range of one partition without a consumer group, and read what a group
+committed (state recovery)."""
 
 from __future__ import annotations
 
