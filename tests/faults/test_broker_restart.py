@@ -222,6 +222,27 @@ async def test_a_tansu_restart_loses_the_topics_and_warroom_recovers(
     assert outcome.stale > 0, "the checkpoints of the old logs were found stale"
 
 
+async def test_two_workers_across_a_tansu_restart(tmp_path: Path, port: int) -> None:
+    """The same restart with two workers sharing the partitions (the second rebalance moves
+    partitions between them on the new logs). Everything but the exact count holds; the
+    count is a known bug (docs/reliability.md §3): one 10-impression message is lost in
+    most runs (240 of 250 in 2 runs of 2, 250 in 1 of 3 before)."""
+    with restartable(port) as stacks:
+
+        def up() -> None:
+            stacks.append(contextlib.ExitStack())
+            stacks[-1].enter_context(embedded_broker(port=port))
+
+        cluster = Cluster(f"127.0.0.1:{port}", tmp_path)
+        outcome = await restart_under_traffic(cluster, stacks[0].close, up, workers=2)
+    record("broker_restart_two_workers", **outcome.figures)
+    assert outcome.alive and outcome.health == 200, "no crash: all three processes answer"
+    assert outcome.after_refused == 0 and outcome.caught == {AFTER_IP}
+    assert outcome.final <= outcome.want, "nothing counted twice"
+    if outcome.final != outcome.want:
+        pytest.xfail(f"known bug: {outcome.final} of {outcome.want} counted with two workers")
+
+
 async def test_a_broker_that_keeps_its_topics_restarts_and_warroom_goes_on(
     tmp_path: Path,
 ) -> None:

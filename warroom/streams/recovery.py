@@ -182,13 +182,8 @@ class Recovery:
         partitions = list(partitions)
         if self.store() is None or not partitions:
             return
-        try:
-            group = get_settings().app_id  # Faust's consumer group is the app id
-            commits = await asyncio.wait_for(
-                self.committed(self.bootstrap(), group, topic, partitions), BOUNDS_TIMEOUT_S
-            )
-        except Exception:  # the broker is away: the first messages restore them
-            log.warning("%s: no committed offsets of %s; restoring later", self.name, topic)
+        commits = await self._commits(topic, partitions)
+        if commits is None:  # the broker stayed away: the first messages restore them
             return
         for partition in partitions:
             async with self._lock(partition):
@@ -198,6 +193,22 @@ class Recovery:
                     if covered is not None:
                         self.next[partition] = covered
                         self._fresh.add(partition)
+
+    async def _commits(self, topic: str, partitions: list[int]) -> dict[int, int | None] | None:
+        """The group's commits on ``partitions``, waiting ~30 s for a broker that does not
+        answer (a rebalance while it restarts), as the replays do; None: still away."""
+        group = get_settings().app_id  # Faust's consumer group is the app id
+        for wait in (*LOAD_RETRY_S, None):
+            try:
+                return await asyncio.wait_for(
+                    self.committed(self.bootstrap(), group, topic, partitions), BOUNDS_TIMEOUT_S
+                )
+            except Exception:  # the broker is away: aiokafka's connection errors
+                if wait is None:
+                    log.warning("%s: no committed offsets of %s; restoring later", self.name, topic)
+                    return None
+                await asyncio.sleep(wait)
+        return None
 
     async def _read(
         self, topic: str, partition: int, start: int, end: int | None

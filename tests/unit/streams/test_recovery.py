@@ -180,18 +180,22 @@ async def test_an_assignment_skips_the_redeliveries_a_checkpoint_ran_ahead_of(
 
 
 async def test_without_the_commits_the_first_message_restores_the_partition(
-    store: Store,
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sums, recovery = worker(store)
     await consume(sums, recovery, range(0, 5))
     await recovery.checkpoint(now=0.0, force=True)
+    monkeypatch.setattr("warroom.streams.recovery.LOAD_RETRY_S", (0.01, 0.01))
+    asked = []
 
     async def away(*args: object) -> dict[int, int | None]:
+        asked.append(args)
         raise ConnectionError("Unable to bootstrap")
 
     sums = Sums()
     recovery = Recovery("sums", sums, lambda: "-", 3600, lambda: store, read, bounds, away)
     await recovery.assign(TOPIC, [0])
+    assert len(asked) == 3, "asked again while the broker might come back"
     assert 0 not in sums.sums  # nothing restored yet
     await consume(sums, recovery, range(12, 20))  # delivery resumes at the commit, 12
     assert sums.sums[0] == sum(range(1, 21))
