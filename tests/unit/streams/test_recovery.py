@@ -88,6 +88,13 @@ async def consume(sums: Sums, recovery: Recovery, offsets: range) -> int:
     return new
 
 
+async def checkpointed(store: Store, upto: int) -> None:
+    """A worker that handled offsets 0 to ``upto`` - 1, saved its checkpoint and died."""
+    sums, recovery = worker(store)
+    await consume(sums, recovery, range(0, upto))
+    await recovery.checkpoint(now=0.0, force=True)
+
+
 async def test_a_restart_replays_what_was_committed_after_the_checkpoint(store: Store) -> None:
     sums, recovery = worker(store)
     await consume(sums, recovery, range(0, 5))
@@ -100,10 +107,7 @@ async def test_a_restart_replays_what_was_committed_after_the_checkpoint(store: 
 
 
 async def test_a_restart_skips_what_the_checkpoint_already_holds(store: Store) -> None:
-    sums, recovery = worker(store)
-    await consume(sums, recovery, range(0, 15))
-    await recovery.checkpoint(now=0.0, force=True)  # at offset 15; the commit was at 10
-
+    await checkpointed(store, 15)  # at offset 15; the commit was at 10
     sums, recovery = worker(store)  # redelivered from 10
     await consume(sums, recovery, range(10, 20))
     assert sums.sums[0] == sum(range(1, 21))
@@ -119,10 +123,7 @@ class Unreadable(Sums):
 
 
 async def test_a_corrupt_checkpoint_is_reported_and_not_loaded(store: Store) -> None:
-    sums, recovery = worker(store)
-    await consume(sums, recovery, range(0, 5))
-    await recovery.checkpoint(now=0.0, force=True)
-
+    await checkpointed(store, 5)
     unreadable = Unreadable()
     recovery = Recovery("sums", unreadable, lambda: "unused", 3600, lambda: store, read, bounds)
     await consume(unreadable, recovery, range(5, 8))  # starts afresh at the first delivered
@@ -141,10 +142,7 @@ async def test_a_revoked_partition_is_saved_and_forgotten(store: Store) -> None:
 
 
 async def test_an_assigned_partition_is_restored_up_to_the_groups_commit(store: Store) -> None:
-    sums, recovery = worker(store)
-    await consume(sums, recovery, range(0, 5))
-    await recovery.checkpoint(now=0.0, force=True)  # at 5; the worker died with 12 committed
-
+    await checkpointed(store, 5)  # at 5; the worker died with 12 committed
     sums, recovery = worker(store, committed=12)
     await recovery.assign(TOPIC, [0])  # the checkpoint and what the dead worker handled
     assert sums.sums[0] == sum(range(1, 13))
@@ -170,10 +168,7 @@ async def test_what_reached_the_partition_while_it_had_no_owner_is_not_replayed(
 async def test_an_assignment_skips_the_redeliveries_a_checkpoint_ran_ahead_of(
     store: Store,
 ) -> None:
-    sums, recovery = worker(store)
-    await consume(sums, recovery, range(0, 15))
-    await recovery.checkpoint(now=0.0, force=True)  # at 15; committed at 10
-
+    await checkpointed(store, 15)  # at 15; committed at 10
     sums, recovery = worker(store, committed=10)
     await recovery.assign(TOPIC, [0])
     assert await consume(sums, recovery, range(10, 20)) == 5  # 10..14 are in the checkpoint
@@ -182,9 +177,7 @@ async def test_an_assignment_skips_the_redeliveries_a_checkpoint_ran_ahead_of(
 async def test_without_the_commits_the_first_message_restores_the_partition(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sums, recovery = worker(store)
-    await consume(sums, recovery, range(0, 5))
-    await recovery.checkpoint(now=0.0, force=True)
+    await checkpointed(store, 5)
     monkeypatch.setattr("warroom.streams.recovery.LOAD_RETRY_S", (0.01, 0.01))
     asked = []
 
@@ -204,10 +197,7 @@ async def test_without_the_commits_the_first_message_restores_the_partition(
 async def test_an_assignment_and_a_first_message_restore_the_partition_once(
     store: Store,
 ) -> None:
-    sums, recovery = worker(store)
-    await consume(sums, recovery, range(0, 5))
-    await recovery.checkpoint(now=0.0, force=True)
-
+    await checkpointed(store, 5)
     sums, recovery = worker(store, committed=12)
     first = asyncio.ensure_future(recovery.assign(TOPIC, [0]))
     await asyncio.sleep(0)  # the assignment is restoring when the first message comes
@@ -221,9 +211,7 @@ async def test_an_assignment_and_a_first_message_restore_the_partition_once(
 async def test_a_checkpoint_waits_for_the_store_to_come_back(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sums, recovery = worker(store)
-    await consume(sums, recovery, range(0, 5))
-    await recovery.checkpoint(now=0.0, force=True)
+    await checkpointed(store, 5)
     monkeypatch.setattr("warroom.streams.recovery.LOAD_RETRY_S", (0.01, 0.01))
     down = {"left": 2}
 
