@@ -16,7 +16,17 @@ import httpx
 import pytest
 
 from tests.auth import ADMIN_TOKEN
+from warroom.streams import log_guard, topic_logs
 from warroom.streams.broker import embedded_broker, free_port
+
+
+@pytest.fixture(autouse=True)
+def fresh_broker_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no broker outage seen and no consumer assignment in this
+    process: a watch test that finds no broker must not make another test's recovery
+    wait for it to come back (``log_guard``)."""
+    monkeypatch.setattr(topic_logs, "OUTAGES", topic_logs.Outages())
+    monkeypatch.setattr(log_guard, "ASSIGNMENT", log_guard.Assignment())
 
 
 @pytest.fixture(scope="session")

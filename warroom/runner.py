@@ -136,8 +136,9 @@ def run_worker(
     from warroom.observability.logs import log_config
     from warroom.observability.server import serve_metrics
     from warroom.store.shared import open_shared
-    from warroom.streams import topics
+    from warroom.streams import topic_logs, topics
     from warroom.streams.broker import free_port
+    from warroom.streams.log_guard import follow_assignments
     from warroom.streams.recovery import forget_old_logs
     from warroom.streams.tail import restart_tails
     from warroom.streams.watchdog import BrokerWatch, WatchService, observe_now, rejoin_soon
@@ -161,6 +162,10 @@ def run_worker(
     # recreates the topics a restarted broker lost; on their new logs the agents' states
     # restore (checkpoints stale), the consumer rejoins, the tails (control, API) restart
     watch = BrokerWatch(bootstrap, settings.partitions, [forget_old_logs, rejoin, restart_tails])
+    # the app starts before the watch's service: its first restores look through the
+    # watch already (a checkpoint is judged against the topic's id as it is now)
+    topic_logs.watched_by(watch.refresh)
+    follow_assignments(app)  # what is read from a lost log is left out (log_guard.py)
     services: list[Service] = [WatchService(watch)]
     if with_api:
         port = settings.web_port or free_port(settings.web_host)

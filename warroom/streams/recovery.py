@@ -25,7 +25,10 @@ its offset look like a redelivery. Each checkpoint carries the id of the topic i
 offsets are of (``topic_logs``, from the broker watch); one of another topic id than the
 topic's current one, or one past the end of the log, is *stale*: its state is kept
 (those events were counted), the partition is read from the start of the new log, and it
-is reported (``recovery.<agent>.stale_checkpoint``).
+is reported (``recovery.<agent>.stale_checkpoint``). A message delivered after the broker
+was away is admitted only once this process has looked at the broker again; if the topic
+got a new log since the consumer's assignment, the message is left out until the next
+assignment reads the new log from its start (``log_guard``).
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from warroom.store import checkpoints
 from warroom.store.checkpoints import Checkpoint
 from warroom.store.db import Store
 from warroom.store.shared import shared_or_none
-from warroom.streams import stats, topic_logs
+from warroom.streams import log_guard, stats, topic_logs
 from warroom.streams.replay import committed_offsets, read_range
 
 log = logging.getLogger(__name__)
@@ -120,12 +123,16 @@ class Recovery:
         """Whether the message at ``offset`` is new to the state (restoring first if needed)."""
         if self.store() is None:
             return True  # no store (agent tests): nothing to restore or checkpoint
+        if await self._old_log(topic):
+            return False
         nxt = self.next.get(partition)
         if nxt is None:
             async with self._lock(partition):  # an assignment may be restoring it
                 nxt = self.next.get(partition)
                 if nxt is None:
                     covered = await self._restore(topic, partition, offset)
+                    if await self._old_log(topic):  # the broker went away meanwhile
+                        return False
                     nxt = offset if covered is None else covered
         if partition in self._fresh and offset > nxt:  # committed after the catch-up
             values, _ = await self._read(topic, partition, nxt, offset)
@@ -139,6 +146,13 @@ class Recovery:
         self.next[partition] = offset + 1
         self._changed.add(partition)
         return True
+
+    async def _old_log(self, topic: str) -> bool:
+        """A message of a log the broker has lost since the assignment (``log_guard``)."""
+        if await log_guard.ASSIGNMENT.left_out(topic):
+            stats.count(f"recovery.{self.name}.old_log_left_out")
+            return True
+        return False
 
     async def _restore(
         self, topic: str, partition: int, offset: int | None, assigned: bool = False
@@ -182,6 +196,7 @@ class Recovery:
         partitions = list(partitions)
         if self.store() is None or not partitions:
             return
+        await log_guard.ASSIGNMENT.assigned()  # a new log is known before restoring
         commits = await self._commits(topic, partitions)
         if commits is None:  # the broker stayed away: the first messages restore them
             return

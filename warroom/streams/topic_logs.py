@@ -47,6 +47,14 @@ class TopicLogs:
     def generation(self, topic: str) -> int:
         return self._generations.get(topic, 0)
 
+    def generations(self) -> dict[str, int]:
+        """Every topic's generation that is not 0."""
+        return dict(self._generations)
+
+    def ids(self) -> dict[str, str]:
+        """Every topic's id as last seen."""
+        return dict(self._ids)
+
     def topic_id(self, topic: str) -> str | None:
         """The topic's id as last seen (None: never seen, or a broker without ids)."""
         return self._ids.get(topic)
@@ -73,8 +81,39 @@ def unwatched(refresh: Callable[[], Awaitable[object]]) -> None:
         _refresh = None
 
 
-async def current_id(topic: str) -> str | None:
-    """``topic``'s id after a fresh look at the broker (when a watch runs)."""
+async def look() -> None:
+    """Have the running watch (if any) look at the broker now."""
     if _refresh is not None:
         await _refresh()
+
+
+async def current_id(topic: str) -> str | None:
+    """``topic``'s id after a fresh look at the broker (when a watch runs)."""
+    await look()
     return LOGS.topic_id(topic)
+
+
+class Outages:
+    """How many times this process's broker watch found the broker away, and whether it
+    is away now: a message read from the broker before it went away may be of a log the
+    broker has since lost (recovery looks again before admitting the next one).
+
+    >>> o = Outages(); o.went_away(); o.went_away(); o.came_back(); (o.count, o.away)
+    (1, False)
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.away = False
+
+    def went_away(self) -> None:
+        if not self.away:
+            self.away = True
+            self.count += 1
+
+    def came_back(self) -> None:
+        self.away = False
+
+
+#: This process's outages, as its broker watch saw them.
+OUTAGES = Outages()

@@ -110,8 +110,10 @@ class BrokerWatch:
         self._task: asyncio.Task[None] | None = None
         self._mismatched: set[str] = set()
         #: The ids as this watch saw them (its callbacks fire once per change it sees,
-        #: even when another watch in the process saw the change first).
+        #: even when another watch in the process saw the change first), from those the
+        #: process saw before it (``observe_now``): a change in between is one too.
         self.logs = topic_logs.TopicLogs()
+        self.logs.observe(topic_logs.LOGS.ids())
 
     async def start(self) -> None:
         await self.refresh()
@@ -196,12 +198,14 @@ class BrokerWatch:
         return await asyncio.to_thread(look, self.bootstrap, self.names)
 
     def _went_away(self) -> None:
+        topic_logs.OUTAGES.went_away()
         if not self.lost:
             self.lost, self._lost_at = True, time.monotonic()
             log.warning("broker watch: the broker at %s is not answering", self.bootstrap)
             stats.count("broker.lost")
 
     def _came_back(self) -> None:
+        topic_logs.OUTAGES.came_back()
         if self.lost:
             self.lost = False
             away = time.monotonic() - self._lost_at

@@ -4,6 +4,7 @@ is kept, and the partition is read from the start of the new log."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from tests.unit.streams.test_recovery import TOPIC, Sums
 from warroom.store.db import Store, migrate
-from warroom.streams import stats, topic_logs
+from warroom.streams import log_guard, stats, topic_logs
 from warroom.streams.recovery import Recovery, forget_old_logs
 
 
@@ -214,7 +215,7 @@ async def test_a_replay_waits_for_a_broker_that_is_away(
 
 
 async def test_a_worker_started_after_the_restart_knows_the_checkpoint_is_of_the_old_log(
-    store: Store, logs: topic_logs.TopicLogs
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker that was not running when the topic was recreated: the checkpoint names
     the old topic id, even though the new log is already longer than its offset."""
@@ -225,8 +226,11 @@ async def test_a_worker_started_after_the_restart_knows_the_checkpoint_is_of_the
     await recovery.checkpoint(now=0.0, force=True)
 
     topic.recreate(list(range(10, 20)))
-    logs.observe({TOPIC: "id-2"})
-    sums, recovery = worker(store, topic)  # a new process
+    new_process = topic_logs.TopicLogs()  # which has only ever seen the new log
+    new_process.observe({TOPIC: "id-2"})
+    monkeypatch.setattr(topic_logs, "LOGS", new_process)
+    monkeypatch.setattr(log_guard, "ASSIGNMENT", log_guard.Assignment())
+    sums, recovery = worker(store, topic)
     assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
     assert sums.new_logs == [0]
@@ -235,8 +239,8 @@ async def test_a_worker_started_after_the_restart_knows_the_checkpoint_is_of_the
 async def test_a_partition_kept_across_the_rebalance_is_restored_on_the_new_log(
     store: Store, logs: topic_logs.TopicLogs
 ) -> None:
-    """Faust tells the app only what a rebalance changed: a partition the worker keeps is
-    neither revoked nor assigned, so the watch's news of the new log is what resets it."""
+    """Faust revokes only what a rebalance took away: a partition the worker keeps stays
+    in ``next``, so the watch's news of the new log is what resets it."""
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
     await recovery.assign(TOPIC, [0])
@@ -245,6 +249,104 @@ async def test_a_partition_kept_across_the_rebalance_is_restored_on_the_new_log(
     topic.recreate(list(range(10, 20)))
     logs.observe({TOPIC: "id-2"})
     await forget_old_logs([TOPIC])
+    await recovery.assign(TOPIC, [0])  # the rebalance that follows keeps the partition
     assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
     assert sums.new_logs == [0]
+
+
+@pytest.fixture
+def outages() -> topic_logs.Outages:
+    """This process's broker outages (fresh for each test, ``tests/conftest.py``)."""
+    return topic_logs.OUTAGES
+
+
+def restart_broker(
+    topic: Topic, logs: topic_logs.TopicLogs, outages: topic_logs.Outages, values: list[int]
+) -> None:
+    """What the watch sees of a broker that restarted empty: away, back, a new log."""
+    outages.went_away()
+    topic.recreate(values)
+    outages.came_back()
+    logs.observe({TOPIC: "id-2"})
+
+
+async def test_a_message_read_before_the_broker_lost_its_log_is_not_taken_for_a_new_one(
+    store: Store, logs: topic_logs.TopicLogs, outages: topic_logs.Outages
+) -> None:
+    """Seen in the two-worker restart test: a message of the old log (offset 0) waited
+    for its partition's restore while the broker restarted empty; the restore found the
+    checkpoint stale and the message was counted as the new log's offset 0, counting it
+    twice and hiding the new log's own offset 0 as a copy."""
+    topic = Topic(list(range(1, 6)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+    await recovery.revoke([0], now=0.0)  # a rebalance; the partition comes back to it
+    await recovery.assign(TOPIC, [0])
+    await recovery.revoke([0], now=0.0)  # and is taken away before the consumer resumes
+
+    async def restarting(*args: object) -> tuple[int, int]:  # the restore's log check
+        restart_broker(topic, logs, outages, [100, 200])
+        return await topic.bounds(*args)  # type: ignore[arg-type]
+
+    recovery.bounds = restarting
+    assert not await recovery.admit(TOPIC, 0, 0), "the old log's message is left out"
+    recovery.bounds = topic.bounds
+    assert stats.counters["recovery.sums.old_log_left_out"] >= 1
+    await recovery.assign(TOPIC, [0])  # the consumer's new assignment
+    assert await consume(sums, recovery, topic, range(0, 2)) == 2
+    assert sums.sums[0] == sum(range(1, 6)) + 300, "old ones once, new ones all"
+
+
+async def test_messages_after_an_outage_wait_for_the_assignment_on_the_new_log(
+    store: Store, logs: topic_logs.TopicLogs, outages: topic_logs.Outages
+) -> None:
+    """After the broker came back with new logs, the consumer reads on from its old
+    positions until it rejoins: those messages are left out, then read from offset 0."""
+    topic = Topic(list(range(1, 6)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+
+    restart_broker(topic, logs, outages, list(range(10, 18)))
+    await forget_old_logs([TOPIC])  # the watch's callback
+    assert await consume(sums, recovery, topic, range(5, 8)) == 0, "read at old positions"
+    await recovery.assign(TOPIC, [0])
+    assert await consume(sums, recovery, topic, range(0, 8)) == 8
+    assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 18))
+
+
+async def test_after_an_outage_that_kept_the_log_messages_go_on_as_before(
+    store: Store, outages: topic_logs.Outages
+) -> None:
+    """Apache Kafka keeps its logs: after the broker was away nothing is left out."""
+    topic = Topic(list(range(1, 11)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+    outages.went_away()
+    outages.came_back()
+    assert await consume(sums, recovery, topic, range(5, 10)) == 5
+    assert sums.sums[0] == sum(range(1, 11))
+
+
+async def test_without_a_rebalance_after_a_new_log_messages_are_read_again_in_time(
+    store: Store,
+    logs: topic_logs.TopicLogs,
+    outages: topic_logs.Outages,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broker that kept the consumer group (a topic deleted and created again on Kafka)
+    may not make the consumer rejoin: after RENEW_WAIT_S the new log is read as it comes."""
+    monkeypatch.setattr(log_guard, "RENEW_WAIT_S", 0.05)
+    topic = Topic(list(range(1, 6)))
+    sums, recovery = worker(store, topic)
+    await recovery.assign(TOPIC, [0])
+    await consume(sums, recovery, topic, range(0, 5))
+    restart_broker(topic, logs, outages, list(range(10, 20)))
+    await forget_old_logs([TOPIC])
+    assert await consume(sums, recovery, topic, range(0, 1)) == 0
+    await asyncio.sleep(0.06)
+    assert await consume(sums, recovery, topic, range(0, 10)) == 10
+    assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
