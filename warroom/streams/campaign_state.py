@@ -9,17 +9,18 @@ from warroom.schemas.internal import Activity
 from warroom.streams import stats
 from warroom.streams.budget_states import shop_zone
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.origin_runs import OriginRuns
 from warroom.streams.partitioning import partition_for
 from warroom.streams.snapshots import pack, unpack
 from warroom.streams.windows import CreativeCounters, MinuteCounters
 
-#: Bumped when the checkpoint's shape changes: an older one is not loaded.
-FORMAT = 2
+#: Bumped when the checkpoint's shape changes: an older one is not loaded, except the
+#: one before (2: the highest origin counted per input partition, not its runs).
+FORMAT = 3
 #: An origin this far (in input offsets) behind the last one seen is not a re-forwarded
 #: copy but a new input log (a topic recreated): counted, and its marks start again.
 REWIND_MAX = 1_000_000
 Source = tuple[int, int]  # (input topic code, input partition)
-Mark = tuple[int, int]  # (input offset, position in the message)
 
 
 class CampaignState:
@@ -29,9 +30,9 @@ class CampaignState:
         self.counters = counters
         self.creatives = creatives
         self.partitions = partitions
-        #: Per partition of campaign-activity, the last origin counted from each input
-        #: partition: the ingest hop may forward an event twice (after a crash).
-        self.marks: dict[int, dict[Source, Mark]] = {}
+        #: Per partition of campaign-activity, the origins counted from each input
+        #: partition: the ingest hop may forward an event twice (after a crash), or late.
+        self.marks: dict[int, dict[Source, OriginRuns]] = {}
 
     def add(self, activity: Activity, now: float | None) -> bool:
         """Count one activity; False when it came too late for the minutes kept. An
@@ -47,11 +48,11 @@ class CampaignState:
             return False
         code, part, offset, position = activity.src
         marks = self.marks.setdefault(partition_for(activity.campaign_id, self.partitions), {})
-        last = marks.get((code, part))
-        if last is not None and (offset, position) <= last and last[0] - offset <= REWIND_MAX:
-            return True
-        marks[(code, part)] = (offset, position)
-        return False
+        runs = marks.get((code, part))
+        top = None if runs is None else runs.top()
+        if runs is None or (top is not None and top[0] - offset > REWIND_MAX):
+            runs = marks[(code, part)] = OriginRuns()
+        return runs.counted((offset, position))
 
     def on_new_log(self, partition: int) -> None:
         """The topics were recreated (a broker that lost them): the input offsets marked
@@ -72,7 +73,8 @@ class CampaignState:
     def dump(self, partition: int) -> bytes:
         campaigns, creatives = self._on(partition)
         counters, mine = self.counters.export(campaigns), self.creatives.export(creatives)
-        return pack(FORMAT, (counters, mine, self.marks.get(partition, {})))
+        runs = {src: r.runs for src, r in self.marks.get(partition, {}).items()}
+        return pack(FORMAT, (counters, mine, runs))
 
     def load(self, partition: int, data: bytes | None) -> None:
         campaigns, creatives = self._on(partition)
@@ -81,7 +83,12 @@ class CampaignState:
         self.marks.pop(partition, None)
         if data is None:
             return
-        counters, creatives_saved, marks = unpack(data, FORMAT)
+        try:
+            counters, creatives_saved, runs = unpack(data, FORMAT)
+            marks = {src: OriginRuns(r) for src, r in runs.items()}
+        except ValueError:  # the format before: the highest origin counted
+            counters, creatives_saved, highest = unpack(data, 2)
+            marks = {src: OriginRuns.up_to(mark) for src, mark in highest.items()}
         self.counters.restore(counters)
         self.creatives.restore(creatives_saved)
         self.marks[partition] = marks

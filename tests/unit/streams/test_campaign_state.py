@@ -6,9 +6,10 @@ from __future__ import annotations
 import orjson
 
 from warroom.schemas.internal import Activity
-from warroom.streams.campaign_state import CampaignState
+from warroom.streams.campaign_state import FORMAT, CampaignState
 from warroom.streams.deadletter import Source, split
 from warroom.streams.partitioning import partition_for
+from warroom.streams.snapshots import pack, unpack
 from warroom.streams.windows import CreativeCounters, MinuteCounters
 
 T0 = 1_790_000_000.0
@@ -69,6 +70,30 @@ def test_the_marks_travel_with_the_checkpoint() -> None:
     moved.load(p, s.dump(p))
     moved.add(impression("c1", 10, 0), now=None)  # the copy reaches the new owner
     assert impressions(moved, "c1") == 1
+
+
+def test_a_checkpoint_of_the_format_before_still_skips_copies() -> None:
+    """Format 2 kept the highest origin counted per input partition; it is read as
+    "every origin up to it" (an upgrade does not lose the counters)."""
+    s = state()
+    s.add(impression("c1", 10, 0), now=None)
+    p = partition_for("c1", PARTITIONS)
+    counters, creatives, _ = unpack(s.dump(p), FORMAT)
+    older = pack(2, (counters, creatives, {(0, 0): (10, 0)}))
+    moved = state()
+    moved.load(p, older)
+    moved.add(impression("c1", 10, 0), now=None)  # a copy
+    moved.add(impression("c1", 11, 0), now=None)
+    assert impressions(moved, "c1") == 2
+
+
+def test_the_first_input_message_forwarded_behind_later_ones_is_counted() -> None:
+    """After a broker lost its topics the ingest hop forwarded the new clicks log's
+    offsets 1.. (read from its old position), then 0.. after rejoining."""
+    s = state()
+    for offset in (1, 2, 0, 1, 2, 3):
+        s.add(impression("c1", offset, 0), now=None)
+    assert impressions(s, "c1") == 4
 
 
 def test_ingest_marks_each_valid_event_with_where_it_was_read() -> None:
