@@ -74,9 +74,10 @@ class OriginRuns:
             return False
         runs.insert(at + 1, [mark, mark])  # a pass starting below what was counted
         self.current = at + 1
-        if len(runs) > MAX_RUNS:
-            del runs[0]
-            self.current -= 1
+        if len(runs) > MAX_RUNS:  # forget the lowest run but the pass's own
+            lowest = 1 if self.current == 0 else 0
+            del runs[lowest]
+            self.current -= 1 - lowest
         return False
 
     def top(self) -> Mark | None:

@@ -50,8 +50,10 @@ def test_a_checkpoint_of_the_highest_origin_only_keeps_its_meaning() -> None:
 def test_memory_stays_bounded_under_many_late_passes() -> None:
     runs = OriginRuns()
     for start in range(100, 0, -5):  # each pass starts lower and stops short
-        count(runs, [(start, 0), (start + 1, 0)])
-    assert len(runs.runs) <= MAX_RUNS
+        assert count(runs, [(start, 0), (start + 1, 0)]) == [(start, 0), (start + 1, 0)]
+        assert len(runs.runs) <= MAX_RUNS
+    assert count(runs, [(5, 0), (6, 0), (7, 0)]) == [(7, 0)], "the last pass goes on"
+    assert runs.runs[0] == [(5, 0), (7, 0)]
 
 
 @given(st.integers(0, 2**31), st.integers(1, 60), st.integers(0, 10))
