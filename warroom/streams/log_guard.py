@@ -45,8 +45,12 @@ class Assignment:
         self._renewed_at: float | None = None
 
     async def assigned(self) -> None:
-        """The consumer was assigned partitions: it reads the current logs from now on."""
-        await topic_logs.look()  # a new log seen now is one the assignment is on
+        """The consumer was assigned partitions: it reads the current logs from now on.
+        After an outage the broker is looked at first (a new log seen now is one the
+        assignment is on); else not (a look is ~40 topics described, and every agent's
+        recovery calls this on every rebalance)."""
+        if topic_logs.OUTAGES.count != self.outages:
+            await topic_logs.look()
         if not topic_logs.OUTAGES.away:
             self.outages = topic_logs.OUTAGES.count
         self.generations = topic_logs.LOGS.generations()
