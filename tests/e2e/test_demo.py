@@ -70,6 +70,21 @@ def impressions_of(live: dict[str, Any]) -> int:
     return sum(int(m["impressions"]) for m in live["minutes"])
 
 
+async def settled(client: httpx.AsyncClient, campaign: str, timeout: float = 30) -> int:
+    """The campaign's impressions once they have not moved for 2 s: what was sent before
+    a pause drains in well under a second on a quiet machine, several under load."""
+    last, since = -1, time.monotonic()
+    deadline = since + timeout
+    while time.monotonic() < deadline:
+        now = impressions_of((await client.get(f"/v1/campaigns/{campaign}/live")).json())
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= 2:
+            return now
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"campaign {campaign}'s impressions still rising after {timeout} s")
+
+
 def children(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -127,11 +142,10 @@ async def test_demo_shows_verdicts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
         bearer = {"authorization": f"Bearer {viewer}"}
         async with httpx.AsyncClient(base_url=url, headers=bearer) as client:
             assert (await client.get(f"/v1/campaigns/{burner}")).json()["status"] == "paused"
-            await asyncio.sleep(3)  # events sent before the pause drain
-            before = (await client.get(f"/v1/campaigns/{burner}/live")).json()
+            before = await settled(client, burner)  # events sent before the pause drained
             await asyncio.sleep(4)
-            after = (await client.get(f"/v1/campaigns/{burner}/live")).json()
-        assert impressions_of(after) == impressions_of(before) > 0  # the loop is closed
+            after = impressions_of((await client.get(f"/v1/campaigns/{burner}/live")).json())
+        assert after == before > 0  # the loop is closed
         scale = seen_or_next(
             log,
             out,
