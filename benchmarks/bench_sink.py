@@ -78,6 +78,7 @@ def timed(seconds: float, rows: int, once: Callable[[], None]) -> float:
 def sink_once(warehouse: Warehouse, spec: TableSpec, messages: list[bytes]) -> Callable[[], None]:
     topic = f"bench.{spec.table}"
     sink = BatchingSink(warehouse, {topic: spec}, flush_rows=10**6, flush_s=60)
+    loop = asyncio.new_event_loop()  # one, as in the worker (not one per flush)
     next_offset = [0]
 
     def once() -> None:
@@ -85,7 +86,7 @@ def sink_once(warehouse: Warehouse, spec: TableSpec, messages: list[bytes]) -> C
         for offset, value in enumerate(messages, start=base):
             sink.add(topic, 0, offset, value, now=0.0)
         next_offset[0] = base + len(messages)  # new offsets: a replay would be skipped
-        if asyncio.run(sink.flush()) != len(messages) * PER_MESSAGE:
+        if loop.run_until_complete(sink.flush()) != len(messages) * PER_MESSAGE:
             raise RuntimeError("the sink did not write every row")
 
     return once

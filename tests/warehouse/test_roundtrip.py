@@ -74,17 +74,18 @@ async def test_an_unreadable_message_is_skipped_and_the_others_are_written(
     warehouse: Warehouse,
 ) -> None:
     """The sink reads clicks ingest validated (``clicks-valid``); a message it still cannot
-    read (not JSON, a field missing) is skipped whole, counted, and committed past: the
-    messages around it are written and the sink never stalls on it."""
-    good = [c.model_dump(mode="json") for c in events.clicks(4)]
+    read (not JSON, a field missing or malformed) is skipped whole, counted, and committed
+    past: the messages around it are written and the sink never stalls on it."""
+    good = [c.model_dump(mode="json") for c in events.clicks(5)]
     broken = {k: v for k, v in good[1].items() if k != "ts"}
     sink = new_sink(warehouse)
     sink.add(TOPIC["clicks"], 0, 0, orjson.dumps([good[0]]), now=0.0)
     sink.add(TOPIC["clicks"], 0, 1, b"not json", now=0.0)
     sink.add(TOPIC["clicks"], 0, 2, orjson.dumps([broken, good[2]]), now=0.0)
     sink.add(TOPIC["clicks"], 0, 3, orjson.dumps(good[3]), now=0.0)  # a single event
+    sink.add(TOPIC["clicks"], 0, 4, orjson.dumps([good[4] | {"cost": "¥1"}]), now=0.0)
     assert await sink.flush() == 2
-    assert sink.take_committable() == {(TOPIC["clicks"], 0): 4}
+    assert sink.take_committable() == {(TOPIC["clicks"], 0): 5}
     ids = await warehouse.aquery("SELECT event_id FROM clicks ORDER BY event_id")
     assert ids == [("k0",), ("k3",)]
 

@@ -4,21 +4,22 @@ into records, and how records become the table's columns.
 Platform input is validated before it is written (the ingest agents dead-letter what
 fails; the sink skips it). Orders and payments are read after ingest validated them,
 from warroom's own re-keyed topics (``orders-by-shop``, ``payments-by-order``), and,
-like verdicts and budget decisions, decoded as plain JSON: validating every order a
-second time would cost the sink more than its insert. Refunds are read from
-``refunds-by-shop`` and clicks from ``clicks-valid`` the same way. Reviewers' labels come
-from the ``labels`` topic (the latest decision on an order wins). Pure: no client, no clock.
+like verdicts and budget decisions, decoded straight into each table's record struct
+(``getters.py``): validating every order a second time would cost the sink more than
+its insert. Refunds are read from ``refunds-by-shop`` and clicks from ``clicks-valid``
+the same way. Reviewers' labels come from the ``labels`` topic (the latest decision on
+an order wins). Pure: no client, no clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
-import orjson
+import msgspec
 
-from warroom.errors import InvalidEvent, WarroomError
 from warroom.store.warehouse import getters as g
 
 Decoder = Callable[[bytes], Sequence[Any]]
@@ -30,126 +31,107 @@ class TableSpec:
 
     table: str
     decode: Decoder
-    columns: dict[str, g.Column]
+    groups: tuple[g.Fields, ...]
 
     def to_columns(self, records: Sequence[Any]) -> dict[str, list[Any]]:
         """The table's columns for ``records`` (without the source columns)."""
-        return {name: column(records) for name, column in self.columns.items()}
+        return {name: c for group in self.groups for name, c in group.make(records).items()}
 
 
-def objects(raw: bytes) -> list[dict[str, Any]]:
-    """An envelope warroom wrote: its JSON objects.
-
-    >>> objects(b'[{"a": 1}]'), objects(b'{"a": 1}')
-    ([{'a': 1}], [{'a': 1}])
-    """
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidEvent(f"not JSON: {exc}") from None
-    items = value if isinstance(value, list) else [value]
-    return [item for item in items if isinstance(item, dict)]
+def table_spec(table: str, *groups: g.Fields, within: str | None = None) -> TableSpec:
+    """The sink table made of ``groups``: a message is one record or a JSON array of them
+    (an envelope), or with ``within``, items whose field of that name is the record (items
+    without it are not this table's)."""
+    record = g.record_type(f"{table}_record", groups)
+    return TableSpec(table, _decoder(record, within), groups)
 
 
-def payments(raw: bytes) -> list[dict[str, Any]]:
-    """The payments of a payments-by-order envelope (its orders are not payments)."""
-    return [item["payment"] for item in objects(raw) if item.get("payment")]
+def _decoder(record: type[msgspec.Struct], within: str | None) -> Decoder:
+    """Decodes an envelope into its records (a ``ValueError`` when it cannot)."""
+    if within is None:
+        decoder = msgspec.json.Decoder(list[record] | record)  # type: ignore[valid-type]
+
+        def decode(raw: bytes) -> Sequence[Any]:
+            value = decoder.decode(raw)
+            return value if isinstance(value, list) else [value]
+
+        return decode
+    name, fields = f"{record.__name__}_item", [(within, record | None, None)]
+    item = msgspec.defstruct(name, fields, gc=False, kw_only=True)
+    items = msgspec.json.Decoder(list[item] | item)  # type: ignore[valid-type]
+    get = attrgetter(within)
+
+    def decode_within(raw: bytes) -> Sequence[Any]:
+        value = items.decode(raw)
+        return [r for r in map(get, value if isinstance(value, list) else [value]) if r is not None]
+
+    return decode_within
 
 
-CLICKS = TableSpec(
-    "clicks",
-    objects,  # clicks-valid: validated by ingest
-    {
-        **g.keys("event_id kind shop_id campaign_id creative_id"),
-        **g.times("ts"),
-        **g.keys_or_empty("creator_id product_id"),
-        **g.nested("viewer", "viewer_id gender age_band city", ""),
-        **g.nested("viewer", "spending_power city_tier", 0),
-        **g.money("cost"),
-        **g.keys_or_none("watch_time_s video_length_s"),
-    },
+CLICKS = table_spec(
+    "clicks",  # clicks-valid: validated by ingest
+    g.keys("event_id kind shop_id campaign_id creative_id"),
+    g.times("ts"),
+    g.keys_or_empty("creator_id product_id"),
+    g.nested(
+        "viewer", viewer_id="", gender="", age_band="", city="", spending_power=0, city_tier=0
+    ),
+    g.money("cost"),
+    g.keys_or_none("watch_time_s video_length_s"),
 )
-ORDERS = TableSpec(
+ORDERS = table_spec(
     "orders",
-    objects,
-    {
-        **g.keys("event_id order_id user_id ip shop_id sku quantity channel"),
-        **g.times("ts"),
-        **g.money("unit_price amount"),
-        **g.keys_or_empty("device_id campaign_id creative_id creator_id city"),
-    },
+    g.keys("event_id order_id user_id ip shop_id sku quantity channel"),
+    g.times("ts"),
+    g.money("unit_price amount"),
+    g.keys_or_empty("device_id campaign_id creative_id creator_id city"),
 )
-PAYMENTS = TableSpec(
+PAYMENTS = table_spec(
     "payments",
-    payments,
-    {
-        **g.keys("event_id payment_id order_id method status"),
-        **g.times("ts"),
-        **g.money("amount"),
-        **g.keys_or_empty("card_hash"),
-    },
+    g.keys("event_id payment_id order_id method status"),
+    g.times("ts"),
+    g.money("amount"),
+    g.keys_or_empty("card_hash"),
+    within="payment",  # payments-by-order also carries the orders
 )
-VERDICTS = TableSpec(
+VERDICTS = table_spec(
     "verdicts",
-    objects,
-    {
-        **g.keys("key order_id shop_id outcome score mode entities"),
-        **g.times("event_ts decided_at"),
-        "rules": g.per_row(lambda v: [hit["rule_id"] for hit in v["hits"]]),
-        **g.json_text("hits"),
-    },
+    g.keys("key order_id shop_id outcome score mode entities"),
+    g.times("event_ts decided_at"),
+    g.per_row("rules", lambda v: [hit["rule_id"] for hit in v.hits]),
+    g.json_text("hits"),
 )
-DECISIONS = TableSpec(
+DECISIONS = table_spec(
     "budget_decisions",
-    objects,
-    {
-        **g.keys("key rule_id rule_version entity_kind entity_id shop_id campaign_id"),
-        **g.keys("mode action result"),
-        **g.times("window_end decided_at"),
-        **g.keys_or_empty("reason reverts"),
-        **g.json_text("changes observed thresholds guardrails"),
-    },
+    g.keys("key rule_id rule_version entity_kind entity_id shop_id campaign_id"),
+    g.keys("mode action result"),
+    g.times("window_end decided_at"),
+    g.keys_or_empty("reason reverts"),
+    g.json_text("changes observed thresholds guardrails"),
 )
-
-REFUNDS = TableSpec(
-    "refunds",
-    objects,  # refunds-by-shop: validated by ingest
-    {
-        **g.keys("event_id refund_id order_id shop_id sku reason"),
-        **g.times("ts"),
-        **g.money("amount"),
-        **g.keys_or_empty("user_id"),
-    },
+REFUNDS = table_spec(
+    "refunds",  # refunds-by-shop: validated by ingest
+    g.keys("event_id refund_id order_id shop_id sku reason"),
+    g.times("ts"),
+    g.money("amount"),
+    g.keys_or_empty("user_id"),
 )
-LABELS = TableSpec(
+LABELS = table_spec(
     "labels",
-    objects,
-    {
-        **g.keys("key order_id shop_id action label outcome score rules verdict_key"),
-        **g.keys("decided_by note"),
-        **g.times("decided_at"),
-    },
+    g.keys("key order_id shop_id action label outcome score rules verdict_key"),
+    g.keys("decided_by note"),
+    g.times("decided_at"),
 )
 #: Commission lines of paid orders (issue 11), as the split agent wrote them.
-COMMISSIONS = TableSpec(
+COMMISSIONS = table_spec(
     "commissions",
-    objects,
-    {
-        **g.keys("key order_id shop_id campaign_id creative_id creator_id level role party_id"),
-        **g.keys("rule_version"),
-        **g.money("share base amount"),
-        "ts": g.times("paid_at")["paid_at"],
-    },
+    g.keys("key order_id shop_id campaign_id creative_id creator_id level role party_id"),
+    g.keys("rule_version"),
+    g.money("share base amount"),
+    g.renamed(g.times("paid_at"), ts="paid_at"),
 )
 
 TABLES = {
     spec.table: spec
     for spec in (CLICKS, ORDERS, PAYMENTS, REFUNDS, VERDICTS, DECISIONS, LABELS, COMMISSIONS)
 }
-
-
-def spec(table: str) -> TableSpec:
-    """The spec of a sink table."""
-    if table not in TABLES:
-        raise WarroomError(f"no sink table {table!r} (known: {sorted(TABLES)})")
-    return TABLES[table]
