@@ -10,6 +10,7 @@ import httpx
 import orjson
 from aiokafka import AIOKafkaProducer
 
+from warroom.errors import BrokerError
 from warroom.streams.partitioning import group_by_partition
 from warroom.streams.routing import INPUT_KEYS
 
@@ -67,15 +68,31 @@ class KafkaSink:
     """Produce envelopes (JSON arrays) to the input topics, one per partition."""
 
     def __init__(self, bootstrap: str, topic_prefix: str = "warroom") -> None:
-        self.prefix = topic_prefix
-        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+        self.prefix, self.bootstrap = topic_prefix, bootstrap
+        self._producer: AIOKafkaProducer | None = None  # made in start: it needs the loop
         self._partitions: dict[str, int] = {}
 
     async def start(self) -> None:
+        """Connect; a ``BrokerError`` when warroom's input topics are not there (warroom
+        creates them when it starts; a send never does, see ``streams/metadata.py``)."""
+        self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, linger_ms=5)
         await self._producer.start()
+        metadata = await self._producer.client.fetch_all_metadata()
+        missing = sorted({self._topic(kind) for kind in INPUT_KEYS} - metadata.topics())
+        if missing:
+            await self.stop()
+            raise BrokerError(
+                f"{', '.join(missing)} not at {self.bootstrap}: warroom creates its topics"
+                " when it starts (warroom serve or warroom worker, with the same"
+                f" WARROOM_APP_ID as here: {self.prefix!r})"
+            )
+
+    def _topic(self, kind: str) -> str:
+        return f"{self.prefix}.{kind}.v1"
 
     async def send(self, kind: str, events: Sequence[dict[str, Any]]) -> None:
-        topic = f"{self.prefix}.{kind}.v1"
+        assert self._producer is not None, "send before start"
+        topic = self._topic(kind)
         if topic not in self._partitions:
             self._partitions[topic] = len(await self._producer.partitions_for(topic))
         key = INPUT_KEYS[kind]
@@ -84,4 +101,6 @@ class KafkaSink:
             await self._producer.send(topic, orjson.dumps(group), partition=partition)
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
