@@ -225,8 +225,8 @@ async def test_a_tansu_restart_loses_the_topics_and_warroom_recovers(
 async def test_two_workers_across_a_tansu_restart(tmp_path: Path, port: int) -> None:
     """The same restart with two workers sharing the partitions (the second rebalance moves
     partitions between them on the new logs). Everything but the exact count holds; the
-    count is a known bug (docs/reliability.md §3): 250 of 250 in 3 runs of 5 after the
-    session-6 fixes, 280 and 290 in the other 2 (240 or 270 in every run before)."""
+    count is a known bug (docs/reliability.md §3): 250 of 250 in 10 runs of 11 since the
+    session-7 fix (3 of 5 after session 6; 240 or 270 in every run before)."""
     with restartable(port) as stacks:
 
         def up() -> None:

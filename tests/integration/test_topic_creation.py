@@ -10,23 +10,18 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import UnknownTopicOrPartitionError
-from kafka.admin import KafkaAdminClient
 
 import warroom.streams  # noqa: F401  # what every warroom process imports
 from warroom.streams.admin import ensure_topics
+from warroom.streams.watchdog import look
 
 pytestmark = pytest.mark.integration
 
 
 def partitions_of(bootstrap: str, topic: str) -> int | None:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        if topic not in admin.list_topics():
-            return None
-        [described] = admin.describe_topics([topic])
-        return len(described["partitions"])
-    finally:
-        admin.close()
+    found = look(bootstrap, [topic])
+    assert found is not None, "the broker answers"
+    return found[topic][1] if topic in found else None
 
 
 async def test_a_send_to_a_missing_topic_waits_for_warroom_to_create_it(broker: str) -> None:

@@ -47,6 +47,18 @@ def record_type(name: str, groups: Sequence[Fields]) -> type[msgspec.Struct]:
     return msgspec.defstruct(name, list(fields.values()), gc=False, kw_only=True)
 
 
+def envelope(record: type[msgspec.Struct]) -> Callable[[bytes], list[Any]]:
+    """Decodes a message of one ``record`` or a JSON array of them (an envelope) into a
+    list (a ``ValueError`` when it cannot)."""
+    decoder = msgspec.json.Decoder(list[record] | record)  # type: ignore[valid-type]
+
+    def decode(raw: bytes) -> list[Any]:
+        value = decoder.decode(raw)
+        return value if isinstance(value, list) else [value]
+
+    return decode
+
+
 def keys(names: str) -> Fields:
     """Fields read as they are (required).
 
@@ -107,7 +119,7 @@ def json_text(names: str) -> Fields:
 
     def text(name: str) -> Column:
         get = attrgetter(name)
-        return lambda records: [orjson.dumps(get(r)).decode() for r in records]
+        return lambda records: [orjson.dumps(v).decode() for v in map(get, records)]
 
     return _each(names, lambda name: ((name, Any), text(name)))
 
@@ -130,9 +142,7 @@ def renamed(fields: Fields, **columns: str) -> Fields:
 
 def rows(fields: Fields, raw: bytes) -> dict[str, list[Any]]:
     """The columns ``fields`` make of one JSON object or array of them (for examples)."""
-    record = record_type("Example", [fields])
-    value = msgspec.json.decode(raw, type=list[record] | record)  # type: ignore[valid-type]
-    return fields.make(value if isinstance(value, list) else [value])
+    return fields.make(envelope(record_type("Example", [fields]))(raw))
 
 
 def _each(names: str, make: Callable[[str], tuple[Field, Column]]) -> Fields:

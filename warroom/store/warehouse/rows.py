@@ -49,23 +49,11 @@ def table_spec(table: str, *groups: g.Fields, within: str | None = None) -> Tabl
 def _decoder(record: type[msgspec.Struct], within: str | None) -> Decoder:
     """Decodes an envelope into its records (a ``ValueError`` when it cannot)."""
     if within is None:
-        decoder = msgspec.json.Decoder(list[record] | record)  # type: ignore[valid-type]
-
-        def decode(raw: bytes) -> Sequence[Any]:
-            value = decoder.decode(raw)
-            return value if isinstance(value, list) else [value]
-
-        return decode
+        return g.envelope(record)
     name, fields = f"{record.__name__}_item", [(within, record | None, None)]
-    item = msgspec.defstruct(name, fields, gc=False, kw_only=True)
-    items = msgspec.json.Decoder(list[item] | item)  # type: ignore[valid-type]
+    items = g.envelope(msgspec.defstruct(name, fields, gc=False, kw_only=True))
     get = attrgetter(within)
-
-    def decode_within(raw: bytes) -> Sequence[Any]:
-        value = items.decode(raw)
-        return [r for r in map(get, value if isinstance(value, list) else [value]) if r is not None]
-
-    return decode_within
+    return lambda raw: [r for r in map(get, items(raw)) if r is not None]
 
 
 CLICKS = table_spec(
