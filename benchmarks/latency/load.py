@@ -92,8 +92,10 @@ async def run(args: argparse.Namespace) -> None:
     )
     await producer.start()
     try:
-        kinds = ("clicks", "orders", "payments")
-        partitions = {k: len(await producer.partitions_for(f"{args.app}.{k}.v1")) for k in kinds}
+        # every input the simulator writes (clicks, orders, payments, stock, ...)
+        partitions = {
+            k: len(await producer.partitions_for(f"{args.app}.{k}.v1")) for k in INPUT_KEYS
+        }
         ticks = make_ticks(args, partitions)
         with open(args.log, "w", buffering=1 << 16) as log:  # noqa: ASYNC230 (before the clock)
             load, start = Load(producer, args.app, log), time.time()

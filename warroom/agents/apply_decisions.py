@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from faust import Stream
 from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
@@ -21,6 +20,7 @@ from warroom.schemas.decisions import DeadLetter
 from warroom.settings import get_settings
 from warroom.store.shared import shared
 from warroom.streams import topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.deadletter import Source, letter
 from warroom.streams.ingest import report_dead
@@ -50,7 +50,7 @@ def decode(event: EventT) -> tuple[list[BudgetDecision], list[DeadLetter]]:
 
 @app.agent(topics.decisions)
 async def apply_decisions(stream: StreamT[bytes]) -> None:
-    async for batch in cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s):
+    async for batch in batches(stream, _s.batch_max, _s.batch_within_s):
         results: list[BudgetDecision] = []
         for event in batch:
             good, dead = decode(event)

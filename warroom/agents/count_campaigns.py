@@ -12,15 +12,14 @@ after the checkpoint replayed (``streams/recovery.py``).
 from __future__ import annotations
 
 import time
-from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
 from warroom.schemas.internal import Activity
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.batches import batches
 from warroom.streams.campaign_state import CampaignState
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -37,7 +36,7 @@ follow_partitions(app, topics.campaign_activity, recovery)
 
 @app.agent(topics.campaign_activity)
 async def count_campaigns(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = time.time()
         for raw in await admitted(recovery, batch):

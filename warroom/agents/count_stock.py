@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterable
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -21,6 +20,7 @@ from warroom.schemas.budget import BudgetDecision
 from warroom.schemas.flash import SkuFlow, StockSnapshot
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.entities import entities
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -83,7 +83,7 @@ async def publish(skus: Iterable[str], now: float) -> None:
 
 @app.agent(topics.sku_stock)
 async def count_stock(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = time.time()
         touched: set[str] = set()

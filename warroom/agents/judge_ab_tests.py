@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -26,6 +25,7 @@ from warroom.schemas.internal import CreativeLive
 from warroom.settings import get_settings
 from warroom.streams import topics
 from warroom.streams.abtest_state import CampaignTests, TestState, totals
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.keyed_state import KeyedState
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -102,7 +102,7 @@ def run(rule: RuleVersion, now: float) -> tuple[AbTestState, list[BudgetDecision
 
 @app.agent(topics.creative_live)
 async def judge_ab_tests(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         for raw in await admitted(recovery, batch):
             add(raw)

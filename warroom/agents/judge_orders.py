@@ -8,9 +8,7 @@ The orders' verdicts so far survive restarts and rebalances (checkpoints + repla
 from __future__ import annotations
 
 import time
-from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -18,6 +16,7 @@ from warroom.observability import metrics
 from warroom.schemas.decisions import Verdict
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.order_verdicts import OrderVerdicts
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -37,7 +36,7 @@ async def send(changed: list[Verdict]) -> None:
 
 @app.agent(topics.risk_hits)
 async def judge_orders(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     last_expiry = time.monotonic()
     async for batch in events:
         now = time.time()

@@ -21,6 +21,7 @@ from warroom.settings import get_settings
 from warroom.store.reviews import RANK, queue
 from warroom.store.shared import shared
 from warroom.streams import stats, topics
+from warroom.streams.batches import value_batches
 from warroom.streams.codecs import decode_trusted
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ async def queue_with_retry(verdicts: list[Verdict]) -> int:
 
 @app.agent(topics.verdicts)
 async def queue_reviews(stream: StreamT[bytes]) -> None:
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
         verdicts = [v for raw in batch for v in decode_trusted(Verdict, raw)]
         wanted = [v for v in verdicts if v.mode == "enforce" and v.outcome in RANK]
         if wanted:

@@ -13,6 +13,7 @@ from warroom.rules.risk.order_anomaly import RULE_ID
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.batches import value_batches
 from warroom.streams.codecs import decode_envelope, decode_trusted
 from warroom.streams.judging import send_verdicts
 from warroom.streams.model_state import anomaly_state
@@ -22,7 +23,7 @@ _s = get_settings()
 
 @app.agent(topics.orders_by_ip)
 async def score_order_anomalies(stream: StreamT[bytes]) -> None:
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
         now = datetime.now(UTC)
         anomalies = anomaly_state.get()
         orders = (o for raw in batch for o in decode_trusted(Order, raw))
@@ -34,7 +35,7 @@ async def score_order_anomalies(stream: StreamT[bytes]) -> None:
 @app.agent(topics.labels)
 async def count_anomaly_labels(stream: StreamT[bytes]) -> None:
     """Reviewed orders the anomaly rule fired on: how many, how many confirmed fraud."""
-    async for batch in stream.take(_s.batch_max, within=_s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
         anomalies = anomaly_state.get()
         for raw in batch:
             for label in decode_envelope(raw):

@@ -12,7 +12,6 @@ import time
 from datetime import UTC, datetime
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -21,6 +20,7 @@ from warroom.rules.rulebook import rulebook
 from warroom.schemas.commission import CommissionLine, OrderMoney
 from warroom.settings import get_settings
 from warroom.streams import topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.commission_state import OrderLedger, expired
 from warroom.streams.keyed_state import KeyedState
@@ -84,7 +84,7 @@ def lines_of(order_id: str) -> list[CommissionLine]:
 
 @app.agent(topics.order_payments)
 async def split_commissions(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         touched: set[str] = set()
         for raw in await admitted(recovery, batch):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -17,6 +16,7 @@ from warroom.rules.rulebook import rulebook
 from warroom.schemas.journeys import AudienceMember, FunnelCount, Journey, LoopCount
 from warroom.settings import get_settings
 from warroom.streams import topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.journey_news import counts, matured, ordered
 from warroom.streams.journey_state import JourneyState
@@ -59,7 +59,7 @@ async def publish(now: float) -> None:
 
 @app.agent(topics.viewer_journeys)
 async def track_journeys(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = time.time()
         left: list[News] = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -23,6 +22,7 @@ from warroom.schemas.budget import BudgetDecision
 from warroom.schemas.radar import ProductFlow, RadarRow
 from warroom.settings import get_settings
 from warroom.streams import topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.entities import entities
 from warroom.streams.keyed_state import KeyedState
@@ -117,7 +117,7 @@ async def publish(now: float) -> None:
 
 @app.agent(topics.product_activity)
 async def track_radar(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         for raw in await admitted(recovery, batch):
             _moved.update(add(raw))

@@ -9,7 +9,6 @@ import time
 from datetime import UTC, datetime
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -20,6 +19,7 @@ from warroom.schemas.decisions import Verdict
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import order_verdict, send_verdicts
 from warroom.streams.log_state import LogState, order_entries
@@ -57,7 +57,7 @@ def judge(order: Order, now: datetime) -> Verdict | None:
 @app.agent(topics.orders_by_ip)
 async def watch_ip_bursts(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = datetime.now(UTC)
         values = await admitted(recovery, batch)

@@ -9,7 +9,6 @@ import time
 from datetime import UTC, datetime
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -20,6 +19,7 @@ from warroom.settings import get_settings
 from warroom.store.warehouse.baselines import load_hourly
 from warroom.store.warehouse.startup import Startup
 from warroom.streams import stats, topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.entities import entities
 from warroom.streams.judging import Hits, live_rule, order_verdict, send_verdicts
@@ -90,7 +90,7 @@ async def load_night_history() -> None:
 @app.agent(topics.orders_by_shop)
 async def watch_night_surges(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         await history.wait()  # the first batch waits for the baselines being loaded
         now = datetime.now(UTC)

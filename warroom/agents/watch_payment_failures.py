@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -21,6 +20,7 @@ from warroom.schemas.payer import PayerAttempt
 from warroom.settings import get_settings
 from warroom.streams import topics
 from warroom.streams.allow_list import allow_list
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import live_rule, payment_entities, send_verdicts
 from warroom.streams.log_state import LogState
@@ -62,7 +62,7 @@ def judge(attempt: PayerAttempt, now: datetime) -> Verdict | None:
 @app.agent(topics.payments_by_payer)
 async def watch_payment_failures(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = datetime.now(UTC)
         values = await admitted(recovery, batch)

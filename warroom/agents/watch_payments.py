@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -25,6 +24,7 @@ from warroom.schemas.internal import OrderOrPayment, OrderSeen
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.allow_list import allow_list
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import payment_entities, send_verdicts
 from warroom.streams.ledger import ParkingLot, Recent
@@ -141,7 +141,7 @@ async def _send(verdicts: list[Verdict]) -> None:
 
 @app.agent(topics.payments_by_order)
 async def watch_payments(stream: StreamT[bytes]) -> None:
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = datetime.now(UTC)
         values = await admitted(recovery, batch)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -17,6 +15,7 @@ from warroom.settings import get_settings
 from warroom.store.warehouse.baselines import load_prices
 from warroom.store.warehouse.startup import Startup
 from warroom.streams import stats, topics
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import send_verdicts
 from warroom.streams.price_state import PriceState
@@ -43,7 +42,7 @@ async def load_price_history() -> None:
 @app.agent(topics.orders_by_sku)
 async def watch_prices(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         await history.wait()  # the first batch waits for the history being loaded
         now = datetime.now(UTC)

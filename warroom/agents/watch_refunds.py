@@ -7,7 +7,6 @@ import time
 from datetime import UTC, datetime
 from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
@@ -21,6 +20,7 @@ from warroom.store.warehouse.baselines import load_refund_rates
 from warroom.store.warehouse.startup import Startup
 from warroom.streams import stats, topics
 from warroom.streams.allow_list import allow_list
+from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import Hits, live_rule, send_verdicts
 from warroom.streams.ledger import Recent
@@ -76,7 +76,7 @@ def judge(sale: ShopSale, now: datetime) -> Verdict | None:
 @app.agent(topics.shop_sales)
 async def watch_refunds(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         await history.wait()
         now = datetime.now(UTC)

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import cast
 
-from faust import Stream
 from faust.types import StreamT
 
 from warroom.app import app
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import topics
+from warroom.streams.batches import batches
 from warroom.streams.bursts import BurstWatch
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.judging import send_verdicts
@@ -35,7 +34,7 @@ follow_partitions(app, topics.orders_by_user, recovery)
 @app.agent(topics.orders_by_user)
 async def watch_user_bursts(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
-    events = cast(Stream, stream).take_events(_s.batch_max, within=_s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = datetime.now(UTC)
         orders = (o for raw in await admitted(recovery, batch) for o in decode_trusted(Order, raw))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
-from faust import Stream
 from faust.types import EventT, StreamT
 
 from warroom.observability import metrics
@@ -13,6 +12,7 @@ from warroom.schemas.decisions import DeadLetter
 from warroom.schemas.events import Origin
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
+from warroom.streams.batches import batches
 from warroom.streams.deadletter import Source, reason_key, split
 from warroom.streams.send import send_envelopes
 
@@ -54,5 +54,5 @@ async def ingest_batch(kind: str, batch: Sequence[EventT], route: Router) -> Non
 async def ingest(kind: str, stream: StreamT[bytes], route: Router) -> None:
     """Consume an input topic batch by batch (events kept for their offsets)."""
     s = get_settings()
-    async for batch in cast(Stream, stream).take_events(s.batch_max, within=s.batch_within_s):
+    async for batch in batches(stream, s.batch_max, s.batch_within_s):
         await ingest_batch(kind, batch, route)
