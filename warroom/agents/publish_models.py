@@ -31,7 +31,7 @@ from warroom.streams.matching import SOURCE
 from warroom.streams.model_state import STATES, anomaly_state, match_state
 from warroom.streams.model_view import model_view
 from warroom.streams.send import send_envelopes
-from warroom.streams.tail import TopicTail
+from warroom.streams.tail import Handler, TopicTail
 
 log = logging.getLogger(__name__)
 _s = get_settings()
@@ -148,17 +148,11 @@ class FollowModels(Service):
 
     async def on_start(self) -> None:
         bootstrap = _s.kafka_bootstrap or "127.0.0.1:9092"
-        self.tails = (
-            TopicTail(
-                bootstrap,
-                [model_topics.models.get_topic_name()],
-                model_view.publish_envelope,
-                backlog=2000,
-            ),
-            TopicTail(
-                bootstrap, [model_topics.model_commands.get_topic_name()], apply_command, backlog=0
-            ),
-        )
+        routes: dict[str, tuple[Handler, int | None]] = {  # one consumer for the two
+            model_topics.models.get_topic_name(): (model_view.publish_envelope, 2000),
+            model_topics.model_commands.get_topic_name(): (apply_command, 0),
+        }
+        self.tails = (TopicTail.of(bootstrap, routes),)
         for tail in self.tails:
             await tail.start()
 

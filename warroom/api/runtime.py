@@ -25,7 +25,7 @@ from warroom.streams.producer import IngestProducer
 from warroom.streams.recovery import log_bounds
 from warroom.streams.relay import OutboxRelay
 from warroom.streams.shadow_tally import ShadowTally
-from warroom.streams.tail import TopicTail, restart_tails
+from warroom.streams.tail import Handler, TopicTail, restart_tails
 from warroom.streams.watchdog import BrokerWatch, GuardedProducer
 
 
@@ -79,41 +79,27 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
     if (await log_bounds(bootstrap, control, 0, 1))[1] == 0:  # a new broker (the embedded
         await rt.relay.resend_latest(control)  # demo's) under a store that has a history
     rt.models.feed = rt.feed.publish
-    feed_names = [
-        topic.get_topic_name() for topic in (topics.verdicts, topics.decisions, topics.labels)
-    ]
-    playbook = {
-        topics.stock_live.get_topic_name(): rt.stock.publish_envelope,
-        topics.radar_live.get_topic_name(): rt.radar.publish_envelope,
-        topics.journeys_live.get_topic_name(): rt.journeys.publish_envelope,
-        topics.ab_tests_live.get_topic_name(): rt.ab_tests.publish_envelope,
+    feed = (rt.feed.publish_envelope, rt.feed.recent.maxlen)
+    from_start = None  # every message the topic holds
+    # one consumer for every topic the API follows (each consumer fetches 20 times a
+    # second, idle or not): the feed, the live views (from the start), the models' latest
+    # scores, reports and weights, the playbook's live topics, and the shadow comparisons
+    # from the end (the tally counts what this process saw since it started)
+    routes: dict[str, tuple[Handler, int | None]] = {
+        **{
+            topic.get_topic_name(): feed
+            for topic in (topics.verdicts, topics.decisions, topics.labels)
+        },
+        topics.campaign_live.get_topic_name(): (rt.live.publish_envelope, from_start),
+        topics.creative_live.get_topic_name(): (rt.creative_live.publish_envelope, from_start),
+        model_topics.models.get_topic_name(): (rt.models.publish_envelope, 2000),
+        topics.stock_live.get_topic_name(): (rt.stock.publish_envelope, from_start),
+        topics.radar_live.get_topic_name(): (rt.radar.publish_envelope, from_start),
+        topics.journeys_live.get_topic_name(): (rt.journeys.publish_envelope, from_start),
+        topics.ab_tests_live.get_topic_name(): (rt.ab_tests.publish_envelope, from_start),
+        topics.shadow.get_topic_name(): (rt.shadow.add_envelope, 0),
     }
-    tails = [
-        TopicTail(bootstrap, feed_names, rt.feed.publish_envelope, backlog=rt.feed.recent.maxlen),
-        TopicTail(
-            bootstrap,
-            [topics.campaign_live.get_topic_name()],
-            rt.live.publish_envelope,
-            backlog=None,
-        ),
-        TopicTail(
-            bootstrap,
-            [topics.creative_live.get_topic_name()],
-            rt.creative_live.publish_envelope,
-            backlog=None,
-        ),
-        # the models' latest scores, reports and weights (reports and switches on the feed)
-        TopicTail(
-            bootstrap,
-            [model_topics.models.get_topic_name()],
-            rt.models.publish_envelope,
-            backlog=2000,
-        ),
-        # flash sales, radar, journeys and A/B tests from the start: one consumer for the four
-        TopicTail(bootstrap, list(playbook), lambda t, raw: playbook[t](t, raw), backlog=None),
-        # from the end: the shadow tally counts what this process saw since it started
-        TopicTail(bootstrap, [topics.shadow.get_topic_name()], rt.shadow.add_envelope, backlog=0),
-    ]
+    tails = [TopicTail.of(bootstrap, routes)]
     await rt.producer.start()
     await rt.relay.start()
     try:
