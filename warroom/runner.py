@@ -169,7 +169,7 @@ def run_worker(
     services: list[Service] = [WatchService(watch)]
     if with_api:
         port = settings.web_port or free_port(settings.web_host)
-        api = create_api(settings, bootstrap)
+        api = create_api(settings, bootstrap, watch)  # one broker watch for both
         serve_asgi(app, api, host=settings.web_host, port=port, timeout_graceful_shutdown=1)
         url = f"http://{settings.web_host}:{port}"
         services.append(Console(api, url, rate, seed, keys or {}))

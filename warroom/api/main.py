@@ -56,6 +56,7 @@ from warroom.errors import (
     WarroomError,
 )
 from warroom.settings import Settings
+from warroom.streams.watchdog import BrokerWatch
 from warroom.web.assets import install_page
 
 STATUS = {
@@ -80,12 +81,13 @@ async def warroom_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc), "field": field}, status_code=status, headers=headers)
 
 
-def create_api(settings: Settings, bootstrap: str) -> FastAPI:
-    """The API for the Kafka cluster at ``bootstrap``."""
+def create_api(settings: Settings, bootstrap: str, watch: BrokerWatch | None = None) -> FastAPI:
+    """The API for the Kafka cluster at ``bootstrap``; ``watch``: the broker watch of the
+    worker it shares a process with (``warroom serve``), instead of one of its own."""
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
-        async with running(settings, bootstrap) as runtime:
+        async with running(settings, bootstrap, watch) as runtime:
             api.state.runtime = runtime
             yield
 

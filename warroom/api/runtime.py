@@ -61,9 +61,13 @@ def open_store(settings: Settings) -> Store:
 
 
 @asynccontextmanager
-async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
+async def running(
+    settings: Settings, bootstrap: str, shared: BrokerWatch | None = None
+) -> AsyncIterator[Runtime]:
     """Migrate the store, create the topics, start the producer, the tails and the broker
-    watch (recreates lost topics, restarts the tails on their new logs); stop on exit."""
+    watch (recreates lost topics, restarts the tails on their new logs); stop on exit.
+    ``shared``: a watch already running in this process (the worker's, under ``warroom
+    serve``) to use instead of starting one: each look costs ~12 ms of CPU a second."""
     store = await asyncio.to_thread(open_store, settings)
     await asyncio.to_thread(topics.ensure_all, bootstrap, settings.partitions)
     started: list[TopicTail] = []
@@ -73,7 +77,11 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
         if control in renewed:  # the broker lost it (tansu): the workers starting from
             await rt.relay.resend_latest(control)  # now on must still learn what it held
 
-    watch = BrokerWatch(bootstrap, settings.partitions, [restart_tails, reannounce])
+    if shared is None:
+        watch = BrokerWatch(bootstrap, settings.partitions, [restart_tails, reannounce])
+    else:  # its owner restarts every tail of the process already
+        watch = shared
+        watch.on_new_logs.append(reannounce)
     producer = GuardedProducer(bootstrap, watch)
     rt = Runtime(settings, bootstrap, producer, store, OutboxRelay(store, bootstrap))
     if (await log_bounds(bootstrap, control, 0, 1))[1] == 0:  # a new broker (the embedded
@@ -106,10 +114,14 @@ async def running(settings: Settings, bootstrap: str) -> AsyncIterator[Runtime]:
         for tail in tails:
             await tail.start()
             started.append(tail)
-        await watch.start()
+        if shared is None:
+            await watch.start()
         yield rt
     finally:
-        await watch.stop()
+        if shared is None:
+            await watch.stop()
+        elif reannounce in watch.on_new_logs:
+            watch.on_new_logs.remove(reannounce)
         for tail in started:
             await tail.stop()
         await rt.relay.stop()
