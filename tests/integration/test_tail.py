@@ -1,4 +1,4 @@
-"""``TopicTail.of``: one consumer reads several topics, each from its own starting point
+"""``TopicTail``: one consumer reads several topics, each from its own starting point
 (from the beginning, the last N messages, or only what comes next) and into its own
 handler; a restart on new logs reads them again the same way. On the real broker."""
 
@@ -35,7 +35,7 @@ async def test_one_consumer_reads_each_topic_from_its_own_start(broker: str) -> 
         for topic in (every, last, new):
             for n in range(3):
                 await producer.send_and_wait(topic, f"old{n}".encode(), partition=0)
-        tail = TopicTail.of(
+        tail = TopicTail(
             broker,
             {
                 every: (lambda t, raw: seen[every].append(raw), None),

@@ -65,9 +65,7 @@ class FollowControl(Service):
 
     async def on_start(self) -> None:
         bootstrap = get_settings().kafka_bootstrap or "127.0.0.1:9092"
-        self.tail = TopicTail(
-            bootstrap, [topics.control.get_topic_name()], apply_control, backlog=None
-        )
+        self.tail = TopicTail(bootstrap, {topics.control.get_topic_name(): (apply_control, None)})
         await self.tail.start()
 
     async def on_stop(self) -> None:

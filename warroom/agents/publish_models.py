@@ -31,7 +31,7 @@ from warroom.streams.matching import SOURCE
 from warroom.streams.model_state import STATES, anomaly_state, match_state
 from warroom.streams.model_view import model_view
 from warroom.streams.send import send_envelopes
-from warroom.streams.tail import Handler, TopicTail
+from warroom.streams.tail import Route, TopicTail
 
 log = logging.getLogger(__name__)
 _s = get_settings()
@@ -144,21 +144,20 @@ class FollowModels(Service):
     """Reads the ``models`` topic into this worker's view and the operators' commands;
     checkpoints every model when the worker stops."""
 
-    tails: tuple[TopicTail, ...] = ()
+    tail: TopicTail | None = None
 
     async def on_start(self) -> None:
         bootstrap = _s.kafka_bootstrap or "127.0.0.1:9092"
-        routes: dict[str, tuple[Handler, int | None]] = {  # one consumer for the two
+        routes: dict[str, Route] = {  # one consumer for the two
             model_topics.models.get_topic_name(): (model_view.publish_envelope, 2000),
             model_topics.model_commands.get_topic_name(): (apply_command, 0),
         }
-        self.tails = (TopicTail.of(bootstrap, routes),)
-        for tail in self.tails:
-            await tail.start()
+        self.tail = TopicTail(bootstrap, routes)
+        await self.tail.start()
 
     async def on_stop(self) -> None:
-        for tail in self.tails:
-            await tail.stop()
+        if self.tail is not None:
+            await self.tail.stop()
         for state in STATES:
             written = await state.save()
             if written:

@@ -25,7 +25,7 @@ from warroom.streams.producer import IngestProducer
 from warroom.streams.recovery import log_bounds
 from warroom.streams.relay import OutboxRelay
 from warroom.streams.shadow_tally import ShadowTally
-from warroom.streams.tail import Handler, TopicTail, restart_tails
+from warroom.streams.tail import Route, TopicTail, restart_tails
 from warroom.streams.watchdog import BrokerWatch, GuardedProducer
 
 
@@ -70,7 +70,6 @@ async def running(
     serve``) to use instead of starting one: each look costs ~12 ms of CPU a second."""
     store = await asyncio.to_thread(open_store, settings)
     await asyncio.to_thread(topics.ensure_all, bootstrap, settings.partitions)
-    started: list[TopicTail] = []
     control = topics.control.get_topic_name()
 
     async def reannounce(renewed: list[str]) -> None:
@@ -93,7 +92,7 @@ async def running(
     # second, idle or not): the feed, the live views (from the start), the models' latest
     # scores, reports and weights, the playbook's live topics, and the shadow comparisons
     # from the end (the tally counts what this process saw since it started)
-    routes: dict[str, tuple[Handler, int | None]] = {
+    routes: dict[str, Route] = {
         **{
             topic.get_topic_name(): feed
             for topic in (topics.verdicts, topics.decisions, topics.labels)
@@ -107,13 +106,13 @@ async def running(
         topics.ab_tests_live.get_topic_name(): (rt.ab_tests.publish_envelope, from_start),
         topics.shadow.get_topic_name(): (rt.shadow.add_envelope, 0),
     }
-    tails = [TopicTail.of(bootstrap, routes)]
+    tail = TopicTail(bootstrap, routes)
     await rt.producer.start()
     await rt.relay.start()
+    started = False
     try:
-        for tail in tails:
-            await tail.start()
-            started.append(tail)
+        await tail.start()
+        started = True
         if shared is None:
             await watch.start()
         yield rt
@@ -122,7 +121,7 @@ async def running(
             await watch.stop()
         elif reannounce in watch.on_new_logs:
             watch.on_new_logs.remove(reannounce)
-        for tail in started:
+        if started:
             await tail.stop()
         await rt.relay.stop()
         await rt.producer.stop()

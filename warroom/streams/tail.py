@@ -11,7 +11,7 @@ import contextlib
 import logging
 import time
 import weakref
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
@@ -33,39 +33,23 @@ async def restart_tails(renewed: Collection[str]) -> None:
             await tail.restart()
 
 
-class TopicTail:
-    """Calls ``handler(topic, value)`` for every message, from ``backlog`` messages
-    before the end of each partition (None = from the beginning). ``TopicTail.of`` reads
-    several topics with a handler and a backlog each through one consumer: every consumer
-    fetches 20 times a second even when nothing comes, so a process keeps few."""
+#: Where a tail reads one topic: its handler, and how many messages before the end of
+#: each partition it starts (None: from the beginning).
+Route = tuple[Handler, int | None]
 
-    def __init__(
-        self,
-        bootstrap: str,
-        topics: Sequence[str],
-        handler: Handler,
-        backlog: int | None,
-        fetch_wait_ms: int = 50,
-    ) -> None:
-        self.topics = list(topics)
-        self.handlers = dict.fromkeys(self.topics, handler)
-        self.backlogs: dict[str, int | None] = dict.fromkeys(self.topics, backlog)
+
+class TopicTail:
+    """Calls each topic's handler ``(topic, value)`` for every message of ``routes``, from
+    its backlog. One consumer for all of them: every consumer fetches 20 times a second
+    even when nothing comes, so a process keeps few."""
+
+    def __init__(self, bootstrap: str, routes: Mapping[str, Route], fetch_wait_ms: int = 50):
+        self.topics = list(routes)
+        self.handlers = {topic: handler for topic, (handler, _) in routes.items()}
+        self.backlogs = {topic: backlog for topic, (_, backlog) in routes.items()}
         self.bootstrap, self.fetch_wait_ms = bootstrap, fetch_wait_ms
         self._consumer = self._new_consumer()
         self._task: asyncio.Task[None] | None = None
-
-    @classmethod
-    def of(
-        cls,
-        bootstrap: str,
-        routes: Mapping[str, tuple[Handler, int | None]],
-        fetch_wait_ms: int = 50,
-    ) -> TopicTail:
-        """One tail of several topics: ``routes`` maps each to (handler, backlog)."""
-        tail = cls(bootstrap, list(routes), lambda topic, raw: None, None, fetch_wait_ms)
-        tail.handlers = {topic: handler for topic, (handler, _) in routes.items()}
-        tail.backlogs = {topic: backlog for topic, (_, backlog) in routes.items()}
-        return tail
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -119,7 +103,8 @@ class TopicTail:
         for tp in from_start:
             self._consumer.seek(tp, starts[tp])
         for tp in from_end:
-            self._consumer.seek(tp, max(0, ends[tp] - (self.backlogs[tp.topic] or 0)))
+            backlog = self.backlogs[tp.topic] or 0  # not None: from_end
+            self._consumer.seek(tp, max(0, ends[tp] - backlog))
 
     async def _run(self) -> None:
         while True:
