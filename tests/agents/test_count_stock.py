@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 
@@ -98,7 +99,7 @@ async def test_countdown_alert_then_one_pause_per_campaign_before_it_sells_out(
         )
         await agent.put(encode_envelope([more]))  # 8 left: stop
         await live.wait_for(lambda s: s["sku"] == sku and s["sold"] == 192)
-        await agent.put(encode_envelope([more.model_copy(update={"id": f"o-{uid()}", "units": 1})]))
+        await agent.put(encode_envelope([msgspec.structs.replace(more, id=f"o-{uid()}", units=1)]))
         await live.wait_for(lambda s: s["sku"] == sku and s["sold"] == 193)
 
     assert (alert["level"], alert["remaining"], alert["available"]) == ("alert", 40, 200)

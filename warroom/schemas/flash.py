@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict
 
 from warroom.schemas.events import Order, StockLevel
 
 
-class SkuFlow(BaseModel):
+class SkuFlow(msgspec.Struct, frozen=True, kw_only=True):
     """An order (units out) or a stock level (units available) of one SKU."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: Literal["order", "stock"]
     id: str  # the order id, or the stock event's id

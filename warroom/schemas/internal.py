@@ -5,15 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict
 
 from warroom.schemas.events import Order, Payment
 
 
-class Activity(BaseModel):
+class Activity(msgspec.Struct, frozen=True, kw_only=True):
     """One thing that happened to a campaign: an ad interaction or an attributed order."""
-
-    model_config = ConfigDict(frozen=True)
 
     campaign_id: str
     creative_id: str | None
@@ -109,10 +108,8 @@ class OrderOrPayment(BaseModel):
         raise ValueError("an empty payments-by-order item")
 
 
-class ShopSale(BaseModel):
+class ShopSale(msgspec.Struct, frozen=True, kw_only=True):
     """An order placed or refunded, on refunds-by-shop: what the refund-spike rule counts."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: Literal["order", "refund"]
     id: str  # the order id or the refund id

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict
 
 from warroom.schemas.events import Click, Follow, Order, PrivateMessage
@@ -13,8 +14,8 @@ from warroom.schemas.events import Click, Follow, Order, PrivateMessage
 Step = Literal["view", "click", "message", "order", "follow"]
 
 
-class Journey(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Journey(msgspec.Struct, frozen=True, kw_only=True):
+    """One step of a viewer's journey (on the viewer-journeys topic)."""
 
     kind: Step
     viewer_id: str

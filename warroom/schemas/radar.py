@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict
 
 from warroom.schemas.events import Click, Order, Search, StockLevel
 
 
-class ProductFlow(BaseModel):
+class ProductFlow(msgspec.Struct, frozen=True, kw_only=True):
     """One thing that happened to a product (on the product-activity topic)."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: Literal["search", "impression", "play", "click", "order", "stock"]
     product_id: str

@@ -2,6 +2,11 @@
 
 Decoding validates item by item so that one bad event never costs its neighbours;
 encoding writes the validated models back as one JSON array per message.
+
+Input events are pydantic models (they are validated field by field, with errors that
+name the field). The busiest internal records, built by warroom from events it has
+validated, are ``msgspec`` structs: creating, encoding and decoding one costs ~1 µs
+instead of ~8 µs as a pydantic model, and a click or an order makes several.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
+import msgspec
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
@@ -19,7 +25,10 @@ from warroom.errors import InvalidEvent
 from warroom.schemas.events import EVENT_TYPES, Event
 from warroom.schemas.types import TRUSTED
 
-M = TypeVar("M", bound=BaseModel)
+#: A record on a topic: a pydantic model (events, most records) or a msgspec struct
+#: (the busiest internal records).
+Record = BaseModel | msgspec.Struct
+M = TypeVar("M", bound=Record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,14 @@ def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
+@cache
+def _list_decoder(model: type[M]) -> msgspec.json.Decoder[list[M]]:
+    return msgspec.json.Decoder(list[model])  # type: ignore[valid-type]
+
+
+_to_json = msgspec.json.Encoder().encode
+
+
 def decode_events(kind: str, raw: bytes) -> tuple[list[Event], list[Rejected]]:
     """Decode and validate one message; the common all-valid case stays inside pydantic-core."""
     if raw[:1] == b"[" and NUL not in raw:
@@ -141,7 +158,9 @@ def decode_events(kind: str, raw: bytes) -> tuple[list[Event], list[Rejected]]:
 
 def decode_trusted(model: type[M], raw: bytes) -> list[M]:
     """Decode an envelope that warroom itself wrote (internal topics: already validated,
-    so the costly field checks are skipped: ``TRUSTED``)."""
+    so the costly field checks are skipped: ``TRUSTED``; structs check types only)."""
+    if issubclass(model, msgspec.Struct):
+        return _list_decoder(model).decode(raw)
     return _list_adapter(model).validate_json(raw, context=TRUSTED)
 
 
@@ -174,12 +193,19 @@ def decode_body(body: bytes) -> tuple[list[tuple[int, Any]], list[Rejected]]:
 MAX_ENVELOPE_BYTES = 512 * 1024
 
 
-def encode_envelope(records: Iterable[BaseModel]) -> bytes:
-    """One JSON array of records, serialised by pydantic-core."""
-    return b"[" + b",".join(r.__pydantic_serializer__.to_json(r) for r in records) + b"]"
+def record_json(record: Record) -> bytes:
+    """One record as JSON, serialised by msgspec or pydantic-core."""
+    if isinstance(record, msgspec.Struct):
+        return _to_json(record)
+    return record.__pydantic_serializer__.to_json(record)
 
 
-def encode_envelopes(records: Iterable[BaseModel], limit: int = MAX_ENVELOPE_BYTES) -> list[bytes]:
+def encode_envelope(records: Iterable[Record]) -> bytes:
+    """One JSON array of records."""
+    return b"[" + b",".join(map(record_json, records)) + b"]"
+
+
+def encode_envelopes(records: Iterable[Record], limit: int = MAX_ENVELOPE_BYTES) -> list[bytes]:
     """JSON arrays of the records, each at most ``limit`` bytes (a larger single record
     gets an envelope of its own), in order.
 
@@ -188,16 +214,33 @@ def encode_envelopes(records: Iterable[BaseModel], limit: int = MAX_ENVELOPE_BYT
     >>> len(envelopes), all(len(e) <= 200 for e in envelopes)
     (3, True)
     """
+    if isinstance(records, list) and records and isinstance(records[0], msgspec.Struct):
+        try:
+            whole = _to_json(records)  # the common case: structs, one envelope
+        except TypeError:  # not all of them structs
+            pass
+        else:
+            if len(whole) <= limit:
+                return [whole]
+    return join_envelopes(map(record_json, records), limit)
+
+
+def join_envelopes(parts: Iterable[bytes], limit: int = MAX_ENVELOPE_BYTES) -> list[bytes]:
+    """Records already written as JSON, joined into arrays of at most ``limit`` bytes
+    (a larger single record gets an envelope of its own), in order.
+
+    >>> join_envelopes([b'{"a":1}', b'{"b":2}', b'{"c":3}'], limit=18)
+    [b'[{"a":1},{"b":2}]', b'[{"c":3}]']
+    """
     out: list[bytes] = []
-    parts: list[bytes] = []
+    group: list[bytes] = []
     size = 2
-    for record in records:
-        part = record.__pydantic_serializer__.to_json(record)
-        if parts and size + len(part) + 1 > limit:
-            out.append(b"[" + b",".join(parts) + b"]")
-            parts, size = [], 2
-        parts.append(part)
+    for part in parts:
+        if group and size + len(part) + 1 > limit:
+            out.append(b"[" + b",".join(group) + b"]")
+            group, size = [], 2
+        group.append(part)
         size += len(part) + 1
-    if parts:
-        out.append(b"[" + b",".join(parts) + b"]")
+    if group:
+        out.append(b"[" + b",".join(group) + b"]")
     return out

@@ -31,6 +31,9 @@ def group_by_partition(
     items: Iterable[T], key: Callable[[T], str], partitions: int
 ) -> dict[int, list[T]]:
     """Items grouped by the partition of their key, in arrival order within a group."""
+    if partitions == 1:  # the embedded default: no key to hash
+        everything = list(items)
+        return {0: everything} if everything else {}
     groups: dict[int, list[T]] = defaultdict(list)
     for item in items:
         groups[partition_for(key(item), partitions)].append(item)

@@ -8,6 +8,7 @@ from warroom.schemas.events import Click, Event, Order, Origin, Payment, Refund
 from warroom.schemas.internal import Activity, OrderOrPayment, OrderSeen, ShopSale
 from warroom.schemas.types import money_units
 from warroom.streams import topics
+from warroom.streams.codecs import record_json
 from warroom.streams.match_routing import route_match_clicks
 from warroom.streams.playbook_routing import (
     route_click_flows,
@@ -117,13 +118,20 @@ async def route_refunds(refunds: Sequence[Refund]) -> None:
 
 
 async def route_risk_orders(orders: Sequence[Order]) -> None:
-    """Orders re-keyed to each entity a risk rule keeps state on (no device: not routed there)."""
-    await send_envelopes(topics.orders_by_ip, orders, key=lambda o: o.ip)
-    with_device = [o for o in orders if o.device_id is not None]
-    await send_envelopes(topics.orders_by_device, with_device, key=lambda o: str(o.device_id))
-    await send_envelopes(topics.orders_by_user, orders, key=lambda o: o.user_id)
-    await send_envelopes(topics.orders_by_sku, orders, key=lambda o: o.sku)
-    await send_envelopes(topics.orders_by_shop, orders, key=lambda o: o.shop_id)
+    """Orders re-keyed to each entity a risk rule keeps state on (no device: not routed
+    there); each order is written as JSON once for the five topics."""
+    written = [record_json(o) for o in orders]
+    await send_envelopes(topics.orders_by_ip, orders, key=lambda o: o.ip, written=written)
+    devices = [i for i, o in enumerate(orders) if o.device_id is not None]
+    await send_envelopes(
+        topics.orders_by_device,
+        [orders[i] for i in devices],
+        key=lambda o: str(o.device_id),
+        written=[written[i] for i in devices],
+    )
+    await send_envelopes(topics.orders_by_user, orders, key=lambda o: o.user_id, written=written)
+    await send_envelopes(topics.orders_by_sku, orders, key=lambda o: o.sku, written=written)
+    await send_envelopes(topics.orders_by_shop, orders, key=lambda o: o.shop_id, written=written)
 
 
 async def route_orders(orders: Sequence[Order], origins: Sequence[Origin]) -> None:

@@ -3,6 +3,7 @@ its input again from the last committed offset), and keep that memory in checkpo
 
 from __future__ import annotations
 
+import msgspec
 import orjson
 
 from warroom.schemas.internal import Activity
@@ -50,7 +51,7 @@ def test_other_input_partitions_and_unknown_origins_are_counted() -> None:
     s = state()
     s.add(impression("c1", 10, 0, source=0), now=None)
     s.add(impression("c1", 10, 0, source=1), now=None)
-    s.add(impression("c1", 3, 0, source=1).model_copy(update={"src": None}), now=None)
+    s.add(msgspec.structs.replace(impression("c1", 3, 0, source=1), src=None), now=None)
     assert impressions(s, "c1") == 3
 
 

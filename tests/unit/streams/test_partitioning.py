@@ -67,5 +67,6 @@ def test_grouping_loses_nothing_and_groups_by_key(
         assert group == [i for i in items if partition_for(i[1], partitions) == partition]
 
 
-def test_nothing_to_group_gives_no_partitions() -> None:
-    assert group_by_partition([], key=str, partitions=8) == {}
+@pytest.mark.parametrize("partitions", [1, 8])
+def test_nothing_to_group_gives_no_partitions(partitions: int) -> None:
+    assert group_by_partition([], key=str, partitions=partitions) == {}
