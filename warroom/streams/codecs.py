@@ -11,10 +11,11 @@ instead of ~8 µs as a pydantic model, and a click or an order makes several.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
 import orjson
@@ -29,6 +30,7 @@ from warroom.schemas.types import TRUSTED
 #: (the busiest internal records).
 Record = BaseModel | msgspec.Struct
 M = TypeVar("M", bound=Record)
+E = TypeVar("E", bound=Event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +158,41 @@ def decode_events(kind: str, raw: bytes) -> tuple[list[Event], list[Rejected]]:
     return validate_items(kind, enumerate(decode_envelope(raw)), screen_nul=NUL in raw)
 
 
+class RecentDecodes:
+    """The last few envelopes of events decoded, by their bytes.
+
+    Several agents read the same envelope: two agents on one topic, and on one partition
+    the five orders-by-* topics carry the very same bytes (each order is written once,
+    ``routing.route_risk_orders``). Hashing an envelope costs ~1% of validating it.
+    Only events are kept: they are frozen all the way down (no list or dict in them),
+    so agents can share them.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.decoded: OrderedDict[tuple[type, bytes], list[Any]] = OrderedDict()
+
+    def get(self, model: type[E], raw: bytes) -> list[E]:
+        key = (model, raw)
+        found = self.decoded.get(key)
+        if found is None:
+            found = _list_adapter(model).validate_json(raw, context=TRUSTED)
+            self.decoded[key] = found
+            if len(self.decoded) > self.size:
+                self.decoded.popitem(last=False)
+        return list(found)
+
+
+_recent = RecentDecodes()
+
+
 def decode_trusted(model: type[M], raw: bytes) -> list[M]:
     """Decode an envelope that warroom itself wrote (internal topics: already validated,
     so the costly field checks are skipped: ``TRUSTED``; structs check types only)."""
     if issubclass(model, msgspec.Struct):
         return _list_decoder(model).decode(raw)
+    if issubclass(model, Event):
+        return cast(list[M], _recent.get(model, raw))
     return _list_adapter(model).validate_json(raw, context=TRUSTED)
 
 

@@ -14,6 +14,7 @@ from warroom.errors import InvalidEvent
 from warroom.schemas.events import Order
 from warroom.schemas.internal import Activity, CampaignMinute
 from warroom.streams.codecs import (
+    RecentDecodes,
     decode_body,
     decode_envelope,
     decode_events,
@@ -294,3 +295,27 @@ def test_the_ingest_path_still_refuses_what_trusted_decoding_would_let_through()
     good, bad = decode_events("orders", orjson.dumps([order]))
 
     assert not good and bad[0].field in {"ts", "ip"}
+
+
+def test_an_envelope_of_events_read_by_several_agents_is_validated_once() -> None:
+    orders, _ = decode_events("orders", dumps([order(1), order(2)]))
+    raw = encode_envelope(orders)
+
+    again = bytes(bytearray(raw))  # another message with the same bytes
+
+    first, second = decode_trusted(Order, raw), decode_trusted(Order, again)
+
+    assert first == second == orders
+    assert all(a is b for a, b in zip(first, second, strict=True))  # the same frozen events
+    first.clear()  # each reader gets its own list
+    assert decode_trusted(Order, raw) == orders
+
+
+def test_recent_decodes_keep_only_the_last_few_envelopes() -> None:
+    recent = RecentDecodes(size=2)
+    raws = [encode_envelope(decode_events("orders", dumps([order(n)]))[0]) for n in range(3)]
+
+    for raw in raws:
+        recent.get(Order, raw)
+
+    assert [raw for _, raw in recent.decoded] == raws[1:]
