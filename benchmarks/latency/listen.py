@@ -1,7 +1,9 @@
-"""Reading warroom's outputs as they come: when each verdict and each decision arrived.
+"""Reading warroom's outputs as they come: when each verdict and each decision arrived,
+and when warroom's hops on the way to a verdict sent each order on.
 
 One aiokafka consumer, no group, every partition of the verdicts and decisions topics
-from the start (assigned before any load, so nothing is missed; tansu's end offsets are
+(and of the two internal topics on a verdict's way: orders-by-ip, risk-hits) from the
+start (assigned before any load, so nothing is missed; tansu's end offsets are
 unreliable, so it never seeks to the end). Times are this process's wall clock at the
 moment ``getmany`` returned the record, and the record's own timestamp (stamped by
 warroom's producer), which tells how much of a latency was this reader's.
@@ -24,6 +26,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 FETCH_WAIT_MS = 20
 
 
+#: The topics read: the outputs, and the internal topics between an order and its verdict.
+OUTPUTS = ("verdicts", "decisions", "orders-by-ip", "risk-hits")
+
+
 @dataclass(frozen=True)
 class Seen:
     at: float  # wall clock when this process got the record
@@ -39,6 +45,10 @@ class Outputs:
 
     verdicts: dict[str, Seen] = field(default_factory=dict)  # order id -> first verdict
     verdict_count: int = 0
+    #: Order id -> producer timestamp of its first record on orders-by-ip (sent on by the
+    #: ingest hop) and on risk-hits (a rule's hit, sent on by the rule's hop).
+    routed: dict[str, float] = field(default_factory=dict)
+    hit: dict[str, float] = field(default_factory=dict)
     decisions: dict[tuple[str, str], Seen] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)  # campaign -> a skip's reason
     arrived: dict[str, asyncio.Event] = field(default_factory=lambda: defaultdict(asyncio.Event))
@@ -49,6 +59,10 @@ class Outputs:
             if topic.endswith(".verdicts.v1"):
                 self.verdict_count += 1
                 self.verdicts.setdefault(item["order_id"], Seen(at, stamp))
+            elif topic.endswith(".orders-by-ip.v1"):
+                self.routed.setdefault(item["order_id"], stamp)
+            elif topic.endswith(".risk-hits.v1"):
+                self.hit.setdefault(item["order_id"], stamp)
             elif item.get("entity_kind") == "campaign" and item.get("rule_id") == self.rule:
                 self._decision(item, Seen(at, stamp))
 
@@ -73,7 +87,7 @@ async def listen(bootstrap: str, app: str, out: Outputs, ready: asyncio.Event) -
     await consumer.start()
     try:
         await consumer.topics()
-        wanted = [f"{app}.verdicts.v1", f"{app}.decisions.v1"]
+        wanted = [f"{app}.{name}.v1" for name in OUTPUTS]
         consumer.assign(
             [
                 TopicPartition(t, p)

@@ -15,6 +15,11 @@ ACTION_S = 1.0
 SHORT = 0.95
 
 
+#: A verdict's way, hop by hop: the order sent on to orders-by-ip by the ingest agent, a
+#: rule's hit on risk-hits, the summed verdict on the verdicts topic, read here.
+HOPS = ("ingest", "rule", "judge", "read")
+
+
 def quantile(values: Sequence[float], q: float) -> float:
     """Nearest-rank quantile (p99 of fewer than 100 values is their maximum)."""
     if not values:
@@ -30,6 +35,7 @@ class Row:
     verdicts: list[float]  # seconds, order produced -> first verdict received
     reader: list[float]  # seconds, verdict stamped by warroom -> received here
     producer: list[float]  # seconds, order handed to the load's producer -> broker ack
+    hops: dict[str, list[float]]  # seconds per hop (``HOPS``) of each judged order
     actions: list[float]  # seconds, impressions produced -> applied decision received
     decided: list[float]  # seconds, impressions produced -> proposed decision received
     probes: int  # probes sent; those missing from ``actions`` got no applied decision
@@ -112,6 +118,10 @@ def notes(rows: Sequence[Row]) -> list[str]:
             f"(verdict stamped by warroom -> read here); machine load average "
             f"{r.load_average:.1f} on {os.cpu_count()} cores"
         )
+        if any(r.hops.values()):
+            n = len(next(iter(r.hops.values())))
+            each = ", ".join(f"{hop} {p50_p99(r.hops[hop])}" for hop in HOPS)
+            out.append(f"{at}: hop by hop ({n:,} verdicts, producer timestamps): {each}")
     return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import math
 import os
 import subprocess
@@ -18,9 +19,9 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 from pipeline.children import BenchError, cpu_seconds, running, tail
 
-from .listen import Outputs
+from .listen import Outputs, Seen
 from .probes import Probe, probe
-from .report import Row
+from .report import HOPS, Row
 
 LOAD = Path(__file__).with_name("load.py")
 #: Seconds after the load stops in which late verdicts still count.
@@ -161,6 +162,20 @@ def _wait(proc: subprocess.Popen[bytes], seconds: float) -> None:
         proc.wait(seconds)
 
 
+def hops(orders: dict[str, float], seen: dict[str, Seen], out: Outputs) -> dict[str, list[float]]:
+    """Where each judged order's time went, hop by hop, from the producer timestamps of
+    the records warroom sent on (orders whose every step was read)."""
+    steps: dict[str, list[float]] = {hop: [] for hop in HOPS}
+    for o, verdict in seen.items():
+        routed, hit = out.routed.get(o), out.hit.get(o)
+        if routed is None or hit is None:
+            continue
+        times = (orders[o], routed, hit, verdict.stamp, verdict.at)
+        for hop, (a, b) in zip(HOPS, itertools.pairwise(times), strict=True):
+            steps[hop].append(b - a)
+    return steps
+
+
 def row(
     rate: float,
     busy: float,
@@ -181,6 +196,7 @@ def row(
         verdicts=[s.at - orders[o] for o, s in seen.items()],
         reader=[s.at - s.stamp for s in seen.values()],
         producer=[made.acked[o] - orders[o] for o in seen if o in made.acked],
+        hops=hops(orders, seen, out),
         actions=[p.done - p.sent for p in probes if p.result == "applied" and p.done],
         decided=[p.proposed - p.sent for p in probes if p.proposed],
         probes=len(probes),
