@@ -196,7 +196,7 @@ class Recovery:
         partitions = list(partitions)
         if self.store() is None or not partitions:
             return
-        await log_guard.ASSIGNMENT.assigned()  # a new log is known before restoring
+        await log_guard.ASSIGNMENT.assigned()  # once per rebalance: a new log is known first
         commits = await self._commits(topic, partitions)
         if commits is None:  # the broker stayed away: the first messages restore them
             return
@@ -398,6 +398,7 @@ def follow_partitions(app: AppT, topic: TopicT, recovery: Recovery) -> None:
         await recovery.assign(topic.get_topic_name(), mine(assigned))
 
     async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
+        log_guard.ASSIGNMENT.rebalancing()  # the next assignment is recorded anew
         await recovery.revoke(mine(revoked), time.time())
 
     app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]

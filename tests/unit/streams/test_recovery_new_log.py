@@ -80,6 +80,13 @@ def worker(store: Store, topic: Topic) -> tuple[MarkedSums, Recovery]:
     )
 
 
+async def rebalance(recovery: Recovery) -> None:
+    """A rebalance as Faust signals it: partitions revoked (a new rebalance begins), then
+    the partition assigned to ``recovery``."""
+    log_guard.ASSIGNMENT.rebalancing()
+    await recovery.assign(TOPIC, [0])
+
+
 async def consume(sums: Sums, recovery: Recovery, topic: Topic, offsets: range) -> int:
     """Deliver ``offsets`` as the consumer would; how many were admitted."""
     admitted = 0
@@ -121,7 +128,7 @@ async def test_an_assigned_partition_with_a_stale_checkpoint_starts_at_the_new_l
 
     topic.recreate([7, 8])
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])  # nothing of the new log replayed without a decision
+    await rebalance(recovery)  # nothing of the new log replayed without a decision
     assert sums.sums[0] == sum(range(1, 11))
     assert await consume(sums, recovery, topic, range(0, 2)) == 2
     assert sums.sums[0] == sum(range(1, 11)) + 15
@@ -134,14 +141,14 @@ async def test_a_running_worker_knows_its_checkpoint_is_of_the_old_log(
     again: only the topic's new id tells the two logs apart."""
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
 
     topic.recreate(list(range(10, 20)))  # 10 messages before the group re-formed
     logs.observe({TOPIC: "id-2"})  # the watch saw the recreated topic
     await recovery.revoke([0], now=0.0)  # then the rebalance that follows: saved as id-1
     before = stale()
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
     assert stale() == before + 1
@@ -152,19 +159,19 @@ async def test_the_next_owner_of_the_partition_reads_the_new_log_too(
 ) -> None:
     topic = Topic(list(range(1, 6)))
     sums, first = worker(store, topic)
-    await first.assign(TOPIC, [0])
+    await rebalance(first)
     await consume(sums, first, topic, range(0, 5))
     topic.recreate(list(range(10, 20)))
     logs.observe({TOPIC: "id-2"})
     await first.revoke([0], now=0.0)
 
     other_sums, other = worker(store, topic)  # another worker gets the partition
-    await other.assign(TOPIC, [0])
+    await rebalance(other)
     assert await consume(other_sums, other, topic, range(0, 4)) == 4
     await other.revoke([0], now=0.0)  # its checkpoint: the new log up to offset 4
     before = stale()
 
-    await first.assign(TOPIC, [0])  # back to the first: that checkpoint is trusted
+    await rebalance(first)  # back to the first: that checkpoint is trusted
     await consume(sums, first, topic, range(4, 10))
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
     assert stale() == before and not sums.new_logs
@@ -177,13 +184,13 @@ async def test_a_worker_that_saved_before_it_saw_the_new_log_knows_its_checkpoin
     saved with its old offset, which this process recognises once it sees the new id."""
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
     await recovery.revoke([0], now=0.0)  # saved at offset 5, on the old log
 
     topic.recreate(list(range(10, 20)))
     logs.observe({TOPIC: "id-2"})
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
 
@@ -210,7 +217,7 @@ async def test_a_replay_waits_for_a_broker_that_is_away(
     recovery = Recovery(
         "sums", sums, lambda: "-", 3600, lambda: store, flaky, topic.bounds, topic.committed
     )
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     assert sums.sums[0] == sum(range(1, 11))
 
 
@@ -221,7 +228,7 @@ async def test_a_worker_started_after_the_restart_knows_the_checkpoint_is_of_the
     the old topic id, even though the new log is already longer than its offset."""
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
     await recovery.checkpoint(now=0.0, force=True)
 
@@ -243,13 +250,13 @@ async def test_a_partition_kept_across_the_rebalance_is_restored_on_the_new_log(
     in ``next``, so the watch's news of the new log is what resets it."""
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
 
     topic.recreate(list(range(10, 20)))
     logs.observe({TOPIC: "id-2"})
     await forget_old_logs([TOPIC])
-    await recovery.assign(TOPIC, [0])  # the rebalance that follows keeps the partition
+    await rebalance(recovery)  # the rebalance that follows keeps the partition
     assert await consume(sums, recovery, topic, range(0, 10)) == 10, "none skipped"
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
     assert sums.new_logs == [0]
@@ -280,10 +287,10 @@ async def test_a_message_read_before_the_broker_lost_its_log_is_not_taken_for_a_
     twice and hiding the new log's own offset 0 as a copy."""
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
     await recovery.revoke([0], now=0.0)  # a rebalance; the partition comes back to it
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await recovery.revoke([0], now=0.0)  # and is taken away before the consumer resumes
 
     async def restarting(*args: object) -> tuple[int, int]:  # the restore's log check
@@ -295,7 +302,7 @@ async def test_a_message_read_before_the_broker_lost_its_log_is_not_taken_for_a_
     assert not await recovery.admit(TOPIC, 0, 0), "the old log's message is left out"
     recovery.bounds = topic.bounds
     assert stats.counters["recovery.sums.old_log_left_out"] == left_out + 1
-    await recovery.assign(TOPIC, [0])  # the consumer's new assignment
+    await rebalance(recovery)  # the consumer's new assignment
     assert await consume(sums, recovery, topic, range(0, 2)) == 2
     assert sums.sums[0] == sum(range(1, 6)) + 300, "old ones once, new ones all"
 
@@ -307,13 +314,13 @@ async def test_messages_after_an_outage_wait_for_the_assignment_on_the_new_log(
     positions until it rejoins: those messages are left out, then read from offset 0."""
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
 
     restart_broker(topic, logs, outages, list(range(10, 18)))
     await forget_old_logs([TOPIC])  # the watch's callback
     assert await consume(sums, recovery, topic, range(5, 8)) == 0, "read at old positions"
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     assert await consume(sums, recovery, topic, range(0, 8)) == 8
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 18))
 
@@ -324,7 +331,7 @@ async def test_after_an_outage_that_kept_the_log_messages_go_on_as_before(
     """Apache Kafka keeps its logs: after the broker was away nothing is left out."""
     topic = Topic(list(range(1, 11)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
     outages.went_away()
     outages.came_back()
@@ -343,7 +350,7 @@ async def test_without_a_rebalance_after_a_new_log_messages_are_read_again_in_ti
     monkeypatch.setattr(log_guard, "RENEW_WAIT_S", 0.05)
     topic = Topic(list(range(1, 6)))
     sums, recovery = worker(store, topic)
-    await recovery.assign(TOPIC, [0])
+    await rebalance(recovery)
     await consume(sums, recovery, topic, range(0, 5))
     restart_broker(topic, logs, outages, list(range(10, 20)))
     await forget_old_logs([TOPIC])
@@ -351,3 +358,38 @@ async def test_without_a_rebalance_after_a_new_log_messages_are_read_again_in_ti
     await asyncio.sleep(0.06)
     assert await consume(sums, recovery, topic, range(0, 10)) == 10
     assert sums.sums[0] == sum(range(1, 6)) + sum(range(10, 20))
+
+
+async def test_a_late_callback_of_the_rebalance_does_not_put_the_assignment_on_the_new_log(
+    store: Store, logs: topic_logs.TopicLogs, outages: topic_logs.Outages
+) -> None:
+    """Seen in the two-worker restart test (270 of 250, 4 runs of 10): the partition was
+    assigned again before the broker restarted; the rebalance's callbacks (one per
+    agent) run one after the other, each waiting ~30 s for the group's commits while the
+    broker is away, and a later one ran once the broker was back with new logs. Recorded
+    again by that one, the assignment looked as if it were on the new logs, and a message
+    of the old log (its offset 0, not committed, fetched again before the outage, its
+    restore waiting through it) was counted as the new log's offset 0: counted twice."""
+    topic = Topic([1, 2])
+    sums, recovery = worker(store, topic)
+    await rebalance(recovery)
+    assert await consume(sums, recovery, topic, range(0, 1)) == 1
+    log_guard.ASSIGNMENT.rebalancing()  # a rebalance: the partition is revoked
+    await recovery.revoke([0], now=0.0)  # (checkpoint: offset 1 of the old log)
+    other = Recovery(
+        "other", Sums(), lambda: "-", 3600, lambda: store, topic.read, topic.bounds,
+        topic.committed,
+    )  # fmt: skip
+    await other.assign("t.other.v1", [0])  # its first callback: before the outage
+
+    async def restarting(*args: object) -> tuple[int, int]:  # the restore's log check
+        restart_broker(topic, logs, outages, [100, 200])
+        await other.assign("t.other.v1", [1])  # a later callback, once the broker is back
+        return await topic.bounds(*args)  # type: ignore[arg-type]
+
+    recovery.bounds = restarting  # the partition came back: its offset 0 is delivered again
+    assert not await recovery.admit(TOPIC, 0, 0), "the old log's message is left out"
+    recovery.bounds = topic.bounds
+    await rebalance(recovery)  # the consumer rejoins the new group
+    assert await consume(sums, recovery, topic, range(0, 2)) == 2
+    assert sums.sums[0] == 1 + 300, "the old message once, the new ones all"
