@@ -225,7 +225,7 @@ async def test_a_tansu_restart_loses_the_topics_and_warroom_recovers(
 async def test_two_workers_across_a_tansu_restart(tmp_path: Path, port: int) -> None:
     """The same restart with two workers sharing the partitions (the second rebalance moves
     partitions between them on the new logs). Nothing is counted twice; an under-count is
-    a known bug (docs/reliability.md §3): 250 of 250 in 19 runs of 20 since the session-9
+    a known bug (docs/reliability.md §3): 250 of 250 in 29 runs of 30 since the session-9
     fix, one 240 (an input message the ingest hop never forwarded); before it 270 in 6
     runs of 16 (an old-log message counted as the new log's)."""
     with restartable(port) as stacks:
