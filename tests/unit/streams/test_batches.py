@@ -1,7 +1,6 @@
 """``warroom.streams.batches`` on a real Faust stream (``agent.test_context()``, no broker):
 a lone event is handed over ``within`` after it arrived, a full batch at once, nothing is
-handed over while nothing arrives, an event of a stream whose events come further apart
-than ``within`` at once, and every event is acknowledged once its batch ran."""
+handed over while nothing arrives, and every event is acknowledged once its batch ran."""
 
 from __future__ import annotations
 
@@ -75,27 +74,6 @@ async def test_a_full_batch_goes_at_once_and_the_rest_waits() -> None:
     assert [values for _, values in seen] == [["a", "b", "c"], ["d"]]
     assert seen[0][0] < WITHIN * 0.5  # full: not held for ``within``
     assert seen[1][0] >= WITHIN * 0.9
-
-
-async def test_events_further_apart_than_within_go_at_once() -> None:
-    async with collect.test_context() as agent:
-        for value in "abcd":  # 1.5 x within apart: waiting would gather nothing
-            clock[0] = time.monotonic()
-            await agent.put(value, wait=False)
-            await until(lambda v=value: bool(seen) and seen[-1][1] == [v])
-            await asyncio.sleep(WITHIN * 1.5)
-    assert [values for _, values in seen] == [["a"], ["b"], ["c"], ["d"]]
-    assert seen[0][0] >= WITHIN * 0.9  # no gap known yet: it waited
-    assert seen[-1][0] < WITHIN * 0.5  # the gap is known now: at once
-
-
-async def test_events_closer_than_within_are_still_gathered() -> None:
-    async with collect.test_context() as agent:
-        for value in "ab":
-            await agent.put(value, wait=False)
-            await asyncio.sleep(WITHIN * 0.25)
-        await until(lambda: bool(seen))
-    assert [values for _, values in seen] == [["a", "b"]]
 
 
 async def test_nothing_is_handed_over_while_nothing_arrives() -> None:
