@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from tests.unit.streams.test_codecs import order as order_fields
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams.codecs import decode_trusted, record_json
@@ -28,19 +29,8 @@ class Recorder:
 
 
 def order(n: int) -> Order:
-    return Order(
-        event_id=f"e{n}",
-        ts="2026-11-23T00:00:00Z",
-        order_id=f"o{n}",
-        user_id=f"u{n % 5}",
-        ip=f"10.0.0.{n % 7}",
-        shop_id="s1",
-        sku="k1",
-        quantity=1,
-        unit_price="9.90",
-        amount="9.90",
-        city="杭州" if n % 2 else None,
-    )
+    """An order on one of seven IPs (so several land on each partition)."""
+    return Order.model_validate(order_fields(n, ip=f"10.0.0.{n % 7}"))
 
 
 def sent(records: list[Order], **kwargs: Any) -> list[tuple[int, bytes]]:
