@@ -134,15 +134,18 @@ class Recovery:
                     if await self._old_log(topic):  # the broker went away meanwhile
                         return False
                     nxt = offset if covered is None else covered
+                    # Restored: the redeliveries below ``nxt`` that follow are skipped
+                    # without restoring the partition again for each of them.
+                    self.next[partition] = nxt
         if partition in self._fresh and offset > nxt:  # committed after the catch-up
             values, _ = await self._read(topic, partition, nxt, offset)
             self.state.replay(values)
             stats.count(f"recovery.{self.name}.replayed", len(values))
             nxt = offset
-        self._fresh.discard(partition)
         if offset < nxt:
             stats.count(f"recovery.{self.name}.skipped")
             return False
+        self._fresh.discard(partition)  # fresh until the first message it admits
         self.next[partition] = offset + 1
         self._changed.add(partition)
         return True
