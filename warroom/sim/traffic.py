@@ -138,10 +138,14 @@ class Traffic:
         extra.restock(now, out)
 
     def _open_demo_sale(self, extra: Playbook, now: float) -> None:
-        """The first shop's winner goes on flash sale now (this minute of the shop's day)."""
+        """The first shop's winner goes on flash sale now (this minute of the shop's day),
+        instead of at the world's hours for it: a sale of the same product an hour before
+        would have heated the searches the radar compares this one's with, and the demo's
+        hot tag would come or not with the hour it started (none after 13:00 or 21:00)."""
         winner = next(c for c in self.sellers if c.role == "winner")
         sale = FlashSale(winner.product.sku, local_minute(now), *DEMO_SALE)
-        self.sales = extra.sales = (*self.sales, sale)
+        others = tuple(s for s in self.sales if s.sku != sale.sku)
+        self.sales = extra.sales = (*others, sale)
 
     def _weight(self, camp: Campaign, now: float) -> float:
         sale = sale_on(self.sales, camp.product.sku, now)

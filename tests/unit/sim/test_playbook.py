@@ -23,14 +23,16 @@ PLAYBOOK_KINDS = {"stock", "searches", "messages", "follows"}
 Events = dict[str, list[dict[str, Any]]]
 
 
-def live(seed: int = 7, seconds: float = 420, rate: float = 200) -> tuple[Traffic, Events]:
-    """What the demo sends in its first ``seconds`` at ``rate`` events a second."""
+def live(
+    seed: int = 7, seconds: float = 420, rate: float = 200, t0: float = T0
+) -> tuple[Traffic, Events]:
+    """What the demo sends in its first ``seconds`` at ``rate`` events a second, from ``t0``."""
     traffic = Traffic(seed, pace=lambda ts: rate / EVENTS_PER_IMPRESSION)
     out: Events = defaultdict(list)
     owed = 0.0
     for step in range(int(seconds * 10)):
         owed += rate / EVENTS_PER_IMPRESSION / 10
-        for kind, events in traffic.tick(T0 + step / 10, int(owed)).items():
+        for kind, events in traffic.tick(t0 + step / 10, int(owed)).items():
             out[kind].extend(events)
         owed -= int(owed)
     return traffic, out
@@ -122,6 +124,19 @@ def test_the_demo_flash_sale_product_is_the_one_the_radar_tags(
     products = {e["product_id"] for e in out["searches"]}
     assert len(products) == 9  # every product but the burners' is searched
     assert tagged(out, products, T0 + 60) == {traffic.sales[-1].sku}
+
+
+@pytest.mark.parametrize("hour", [12, 13, 20, 21])
+def test_the_demo_tags_its_sale_product_in_the_hours_after_the_worlds_own_sales(
+    hour: int,
+) -> None:
+    """The world's winners sell at 12:00 and 20:00: the demo started within the next hour
+    or two still tags its product (the radar compares the last hour with the one before,
+    which a sale of the same product then would have heated too)."""
+    t0 = START + hour * 3600 + 600
+    traffic, out = live(seconds=70, t0=t0)
+    products = {e["product_id"] for e in out["searches"]}
+    assert tagged(out, products, t0 + 60) == {traffic.sales[-1].sku}
 
 
 @pytest.fixture(scope="module")
