@@ -48,11 +48,17 @@ class JourneyState:
         self.parts: dict[int, Part] = {}
 
     def part(self, viewer_id: str) -> Part:
-        return self.parts.setdefault(partition_for(viewer_id, self.partitions), Part())
+        partition = partition_for(viewer_id, self.partitions) if self.partitions > 1 else 0
+        part = self.parts.get(partition)
+        if part is None:  # not ``setdefault``: a Part built per journey, thrown away
+            part = self.parts[partition] = Part()
+        return part
 
     def add(self, j: Journey, loop: fan_loop.Params, window_s: float) -> Viewer:
         part = self.part(j.viewer_id)
-        viewer = part.viewers.setdefault(j.viewer_id, Viewer())
+        viewer = part.viewers.get(j.viewer_id)
+        if viewer is None:
+            viewer = part.viewers[j.viewer_id] = Viewer()
         if j.segment:
             viewer.segment = j.segment
         if j.creative_id and j.kind != "follow":
