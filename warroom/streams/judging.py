@@ -1,9 +1,17 @@
 """What every order-judging risk agent shares: the live version of a rule, the allow-list
-filter, the verdict, and its send."""
+filter, the verdict, and its send.
+
+A partial verdict goes to the order's partition of the risk-hits topic, where
+``judge_orders`` sums every agent's hits on the order. When this process judges that
+partition, the partial is also folded in at once (``judge_here``): the verdict goes out
+in the rule's own hop instead of one broker round trip and batch later, and the same
+partial read back from the topic changes nothing (folding is idempotent) and is not sent
+again. The topic stays the record the judge's state is restored from.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from warroom.rules.base import Hit
@@ -18,6 +26,14 @@ from warroom.streams.send import send_envelopes
 from warroom.streams.shadow import shadow_outbox
 
 Hits = list[tuple[Hit, RuleVersion]]
+#: Folds partial verdicts into their orders' verdicts where this process judges them.
+LocalJudge = Callable[[Sequence[Verdict]], Awaitable[None]]
+_local: list[LocalJudge] = []
+
+
+def judge_here(judge: LocalJudge) -> None:
+    """Have ``send_verdicts`` hand every partial it sends to ``judge`` too."""
+    _local[:] = [judge]
 
 
 def live_rule(rule_id: str) -> RuleVersion | None:
@@ -70,4 +86,7 @@ async def send_verdicts(verdicts: Sequence[Verdict]) -> None:
     sums every agent's hits on the order into its verdict."""
     stats.count("risk_hits", len(verdicts))
     await send_envelopes(topics.risk_hits, verdicts, key=lambda v: v.order_id)
+    if verdicts:
+        for judge in _local:  # sent first: the topic holds what the judge folded
+            await judge(verdicts)
     await shadow_outbox.send()  # the comparisons judged beside these verdicts

@@ -150,6 +150,10 @@ class Recovery:
         self._changed.add(partition)
         return True
 
+    def holds(self, partition: int) -> bool:
+        """Whether this process handles ``partition`` and its state there is restored."""
+        return partition in self.next
+
     async def _old_log(self, topic: str) -> bool:
         """A message of a log the broker has lost since the assignment (``log_guard``)."""
         if await log_guard.ASSIGNMENT.left_out(topic):
