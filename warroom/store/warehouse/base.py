@@ -43,6 +43,8 @@ class Warehouse(ABC):
     """A ClickHouse database: DDL, columnar inserts and queries, in one database."""
 
     backend: str = "?"
+    #: Whether ``insert_arrow`` works (chdb): the sink's fast path needs it.
+    takes_arrow: bool = False
 
     def __init__(self, database: str) -> None:
         self.database = database
@@ -55,6 +57,11 @@ class Warehouse(ABC):
     @abstractmethod
     def insert(self, table: str, columns: Columns) -> int:
         """Insert equally long columns into ``table``; the number of rows written."""
+
+    def insert_arrow(self, table: str, names: list[str], build: Callable[[Any], Any]) -> int:
+        """Insert the Arrow table that ``build`` makes of the Arrow schema of ``table``'s
+        columns ``names``; the number of rows written. Only where ``takes_arrow``."""
+        raise WarehouseError(f"the {self.backend} backend takes no Arrow inserts")
 
     @abstractmethod
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
@@ -73,6 +80,9 @@ class Warehouse(ABC):
 
     async def ainsert(self, table: str, columns: Columns) -> int:
         return await self._in_thread(self.insert, table, columns)
+
+    async def ainsert_arrow(self, table: str, names: list[str], build: Callable[[Any], Any]) -> int:
+        return await self._in_thread(self.insert_arrow, table, names, build)
 
     async def aquery(self, sql: str, params: Params | None = None) -> list[Row]:
         return await self._in_thread(self.query, sql, params)

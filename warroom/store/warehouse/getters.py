@@ -8,32 +8,51 @@ decodes straight into structs, times and money converted by msgspec while it par
 the insert itself). A column is then one ``map`` of a C-level attribute getter over the
 whole batch where it can be. Absent ids become ``''``; nested detail (hits, changes,
 observed values) is JSON text.
+
+Each helper also says, as data (``Json``), how its columns are read straight from the
+JSON text into Arrow (``json_arrow.py``: chdb's fast path), with the same meaning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import orjson
 
 Column = Callable[[Sequence[Any]], list[Any]]
+#: How a column is read from JSON: ``key`` as is (required), ``or_default`` its default when
+#: absent or null, ``or_none`` NULL when absent, ``time`` ISO-8601, ``money`` a decimal string.
+JsonKind = Literal["key", "or_default", "or_none", "time", "money"]
 #: A msgspec struct field: (name, type) or (name, type, default).
 Field = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
+class Json:
+    """One column as the JSON fast path reads it: from the field at ``path`` (a nested
+    field's object is required, as ``nested`` requires it)."""
+
+    column: str
+    path: tuple[str, ...]
+    kind: JsonKind
+    default: Any = None
+
+
+@dataclass(frozen=True)
 class Fields:
     """Record fields a table reads, and the columns (by name) it makes of them, together:
-    some columns share work (a nested object is looked up once for all its fields)."""
+    some columns share work (a nested object is looked up once for all its fields).
+    ``json``: the same columns read straight from JSON; None when that cannot be said."""
 
     fields: tuple[Field, ...]
     make: Callable[[Sequence[Any]], dict[str, list[Any]]]
+    json: tuple[Json, ...] | None = None
 
 
 def record_type(name: str, groups: Sequence[Fields]) -> type[msgspec.Struct]:
@@ -65,7 +84,7 @@ def keys(names: str) -> Fields:
     >>> rows(keys("a"), b'[{"a": 1}, {"a": 2}]')
     {'a': [1, 2]}
     """
-    return _each(names, lambda name: ((name, Any), _mapped(attrgetter(name))))
+    return _each(names, lambda name: ((name, Any), _mapped(attrgetter(name))), "key")
 
 
 def keys_or_empty(names: str) -> Fields:
@@ -74,12 +93,14 @@ def keys_or_empty(names: str) -> Fields:
     >>> rows(keys_or_empty("a"), b'[{"a": "x"}, {"a": null}, {}]')
     {'a': ['x', '', '']}
     """
-    return _each(names, lambda name: ((name, Any, None), _or(attrgetter(name), "")))
+    return _each(
+        names, lambda name: ((name, Any, None), _or(attrgetter(name), "")), "or_default", ""
+    )
 
 
 def keys_or_none(names: str) -> Fields:
     """Optional fields, ``None`` when absent."""
-    return _each(names, lambda name: ((name, Any, None), _mapped(attrgetter(name))))
+    return _each(names, lambda name: ((name, Any, None), _mapped(attrgetter(name))), "or_none")
 
 
 def nested(outer: str, **defaults: Any) -> Fields:
@@ -97,7 +118,9 @@ def nested(outer: str, **defaults: Any) -> Fields:
         objects = list(map(get, records))
         return {name: column(objects) for name, column in columns.items()}
 
-    return Fields(((outer, inner),), make)
+    falsy = all(not d for d in defaults.values())  # ``v or d`` is a null filled with d
+    json = tuple(Json(n, (outer, n), "or_default", d) for n, d in defaults.items())
+    return Fields(((outer, inner),), make, json if falsy else None)
 
 
 def times(names: str) -> Fields:
@@ -106,12 +129,12 @@ def times(names: str) -> Fields:
     >>> rows(times("t"), b'{"t": "2025-03-01T10:00:00Z"}')["t"][0].isoformat()
     '2025-03-01T10:00:00+00:00'
     """
-    return _each(names, lambda name: ((name, datetime), _mapped(attrgetter(name))))
+    return _each(names, lambda name: ((name, datetime), _mapped(attrgetter(name))), "time")
 
 
 def money(names: str) -> Fields:
     """Decimal strings as ``Decimal``."""
-    return _each(names, lambda name: ((name, Decimal), _mapped(attrgetter(name))))
+    return _each(names, lambda name: ((name, Decimal), _mapped(attrgetter(name))), "money")
 
 
 def json_text(names: str) -> Fields:
@@ -137,7 +160,10 @@ def renamed(fields: Fields, **columns: str) -> Fields:
     def make(records: Sequence[Any]) -> dict[str, list[Any]]:
         return {sources.get(n, n): c for n, c in fields.make(records).items()}
 
-    return Fields(fields.fields, make)
+    json = fields.json and tuple(
+        replace(j, column=sources.get(j.column, j.column)) for j in fields.json
+    )
+    return Fields(fields.fields, make, json)
 
 
 def rows(fields: Fields, raw: bytes) -> dict[str, list[Any]]:
@@ -145,12 +171,19 @@ def rows(fields: Fields, raw: bytes) -> dict[str, list[Any]]:
     return fields.make(envelope(record_type("Example", [fields]))(raw))
 
 
-def _each(names: str, make: Callable[[str], tuple[Field, Column]]) -> Fields:
+def _each(
+    names: str,
+    make: Callable[[str], tuple[Field, Column]],
+    kind: JsonKind | None = None,
+    default: Any = None,
+) -> Fields:
     made = {name: make(name) for name in names.split()}
     columns = {name: column for name, (_, column) in made.items()}
+    json = None if kind is None else tuple(Json(n, (n,), kind, default) for n in made)
     return Fields(
         tuple(f for f, _ in made.values()),
         lambda records: {name: column(records) for name, column in columns.items()},
+        json,
     )
 
 

@@ -8,7 +8,8 @@ like verdicts and budget decisions, decoded straight into each table's record st
 (``getters.py``): validating every order a second time would cost the sink more than
 its insert. Refunds are read from ``refunds-by-shop`` and clicks from ``clicks-valid``
 the same way. Reviewers' labels come from the ``labels`` topic (the latest decision on
-an order wins). Pure: no client, no clock.
+an order wins). On chdb, clicks skip the records: their columns are read straight from
+the JSON into Arrow (``json_arrow.py``). Pure: no client, no clock.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import msgspec
 
 from warroom.store.warehouse import getters as g
+from warroom.store.warehouse.json_arrow import JsonColumns
 
 Decoder = Callable[[bytes], Sequence[Any]]
 
@@ -32,18 +34,29 @@ class TableSpec:
     table: str
     decode: Decoder
     groups: tuple[g.Fields, ...]
+    #: Reads the columns straight from the messages' JSON into Arrow (``json_arrow.py``),
+    #: where the backend takes Arrow; None: always records and columns as above.
+    json: JsonColumns | None = None
 
     def to_columns(self, records: Sequence[Any]) -> dict[str, list[Any]]:
         """The table's columns for ``records`` (without the source columns)."""
         return {name: c for group in self.groups for name, c in group.make(records).items()}
 
 
-def table_spec(table: str, *groups: g.Fields, within: str | None = None) -> TableSpec:
+def table_spec(
+    table: str, *groups: g.Fields, within: str | None = None, json: bool = False
+) -> TableSpec:
     """The sink table made of ``groups``: a message is one record or a JSON array of them
     (an envelope), or with ``within``, items whose field of that name is the record (items
-    without it are not this table's)."""
+    without it are not this table's). ``json``: also read straight from JSON into Arrow."""
     record = g.record_type(f"{table}_record", groups)
-    return TableSpec(table, _decoder(record, within), groups)
+    reader = None
+    if json:
+        declared = [group.json for group in groups]
+        if within is not None or any(d is None for d in declared):
+            raise ValueError(f"{table}: not every column can be read straight from JSON")
+        reader = JsonColumns([j for d in declared for j in d or ()])
+    return TableSpec(table, _decoder(record, within), groups, reader)
 
 
 def _decoder(record: type[msgspec.Struct], within: str | None) -> Decoder:
@@ -66,6 +79,7 @@ CLICKS = table_spec(
     ),
     g.money("cost"),
     g.keys_or_none("watch_time_s video_length_s"),
+    json=True,  # chdb: Python objects per row cost more than its insert
 )
 ORDERS = table_spec(
     "orders",

@@ -25,13 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from warroom.errors import WarroomError
 from warroom.observability import metrics
 from warroom.store.warehouse.base import Warehouse
+from warroom.store.warehouse.json_arrow import FAILED, JsonColumns
 from warroom.store.warehouse.rows import TableSpec
 from warroom.streams import stats
 
@@ -43,16 +44,19 @@ UNREADABLE = (WarroomError, ValidationError, KeyError, TypeError, ValueError, Ar
 
 @dataclass
 class Pending:
-    """One source message's records, waiting for the next insert."""
+    """One source message's records, waiting for the next insert; or, for the JSON fast
+    path, its ``value`` still undecoded, with about ``hint`` records in it."""
 
     topic: str
     partition: int
     offset: int
     records: Sequence[Any]
+    value: bytes | None = None
+    hint: int = 0
 
     @property
     def rows(self) -> int:
-        return len(self.records)
+        return len(self.records) if self.value is None else self.hint
 
 
 @dataclass
@@ -84,14 +88,14 @@ class BatchingSink:
     def add(self, topic: str, partition: int, offset: int, value: bytes, now: float) -> None:
         """Buffer the rows of one message (none, if it is unreadable: never a stuck sink)."""
         spec = self.routes[topic]
-        try:
-            records = spec.decode(value) if value else []
-        except UNREADABLE as exc:
-            self._unreadable(spec, Pending(topic, partition, offset, []), exc)
-            records = []
+        if value and spec.json is not None and self.warehouse.takes_arrow:
+            pending = Pending(topic, partition, offset, [], value, spec.json.rows_hint(value))
+        else:
+            pending = Pending(topic, partition, offset, [])
+            self._decode(spec, pending, value)
         buffer = self.buffers[spec.table]
-        buffer.pending.append(Pending(topic, partition, offset, records))
-        buffer.rows += len(records)
+        buffer.pending.append(pending)
+        buffer.rows += pending.rows
         self.oldest = now if self.oldest is None else self.oldest
 
     def due(self, now: float) -> bool:
@@ -157,6 +161,11 @@ class BatchingSink:
         pending = [p for p in pending if p.rows]
         if not pending:
             return 0
+        if spec.json is not None and any(p.value is not None for p in pending):
+            rows = await self._insert_json(spec, pending)
+            if rows is not None:
+                return rows
+            pending = [p for p in pending if p.rows]  # now decoded: the usual path
         try:  # every record at once: one pass per column over the whole batch
             columns = spec.to_columns(list(chain.from_iterable(p.records for p in pending)))
         except UNREADABLE:  # message by message, to skip only what cannot be read
@@ -166,9 +175,43 @@ class BatchingSink:
             get = attrgetter(name.removeprefix("src_"))
             columns[name] = list(chain.from_iterable([get(p)] * p.rows for p in pending))
         rows = await self.warehouse.ainsert(spec.table, columns)
+        self._written(spec, rows)
+        return rows
+
+    async def _insert_json(self, spec: TableSpec, pending: list[Pending]) -> int | None:
+        """Insert the batch read straight from its JSON (chdb); None when it cannot be
+        read so, or chdb refuses it: then every message is decoded for the usual path."""
+        reader = cast(JsonColumns, spec.json)
+        messages = [(p.topic, p.partition, p.offset, p.value or b"") for p in pending]
+        try:
+            rows = await self.warehouse.ainsert_arrow(
+                spec.table, reader.names, lambda schema: reader.table(messages, schema)
+            )
+        except (*FAILED, WarroomError) as exc:
+            log.debug("sink reads %s the usual way: %r", spec.table, exc)
+            stats.count(f"sink.json_fallback.{spec.table}")
+            for p in pending:
+                if p.value is not None:
+                    self._decode(spec, p, p.value)
+            return None
+        for p in pending:  # written: nothing to keep
+            p.value, p.hint = None, 0
+        self._written(spec, rows)
+        return rows
+
+    @staticmethod
+    def _written(spec: TableSpec, rows: int) -> None:
         stats.count(f"sink.rows.{spec.table}", rows)
         metrics.sink_flush(spec.table, rows)
-        return rows
+
+    def _decode(self, spec: TableSpec, pending: Pending, value: bytes) -> None:
+        """Decode a message's records into ``pending`` (none, if it is unreadable)."""
+        pending.value, pending.hint = None, 0
+        try:
+            pending.records = spec.decode(value) if value else []
+        except UNREADABLE as exc:
+            pending.records = []
+            self._unreadable(spec, pending, exc)
 
     def _readable(self, spec: TableSpec, pending: Pending) -> bool:
         try:
