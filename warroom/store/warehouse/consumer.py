@@ -29,6 +29,8 @@ BACKOFF_S = (0.2, 5.0)
 YIELD_BYTES = 512 * 1024
 #: How long stopping waits for a flush under way, and then for the last one.
 STOP_WAIT_S = 10.0
+#: A fetch of the sink's topics waits for this much data, or this long.
+FETCH_MIN_BYTES, FETCH_WAIT_MS = 1 << 20, 500
 
 
 class SinkConsumer(ConsumerRebalanceListener):
@@ -43,7 +45,12 @@ class SinkConsumer(ConsumerRebalanceListener):
             group_id=group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=100,
+            # History needs no fetch the moment a message lands: the broker answers once
+            # it holds a megabyte for the sink, or after half a second (a flush waits up
+            # to ``sink_flush_s`` anyway). With one byte and 100 ms, the sink's fetches
+            # cost 4-5% of a core more at 200 events/s (measured, session 10).
+            fetch_max_wait_ms=FETCH_WAIT_MS,
+            fetch_min_bytes=FETCH_MIN_BYTES,
             max_poll_records=1000,
             session_timeout_ms=int(session_timeout_s * 1000),
             heartbeat_interval_ms=int(session_timeout_s * 1000 / 3),
