@@ -48,7 +48,7 @@ class JourneyState:
         self.parts: dict[int, Part] = {}
 
     def part(self, viewer_id: str) -> Part:
-        partition = partition_for(viewer_id, self.partitions) if self.partitions > 1 else 0
+        partition = partition_for(viewer_id, self.partitions)
         part = self.parts.get(partition)
         if part is None:  # not ``setdefault``: a Part built per journey, thrown away
             part = self.parts[partition] = Part()
