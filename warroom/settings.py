@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     web_port: int = Field(0, ge=0, le=65535, description="API port; 0 = a free one")
     batch_max: int = Field(2000, ge=1, le=100_000, description="messages per agent batch")
     batch_within_s: float = Field(0.02, gt=0, le=10, description="max wait to fill a batch")
+    handover: bool = Field(
+        True,
+        description="a message this worker writes to a topic one of its agents reads, in a"
+        " partition it holds and is caught up on, is decided at once (streams/handover.py)",
+    )
     flush_interval_s: float = Field(1.0, gt=0, le=60, description="state snapshot interval")
     gc_threshold: int = Field(
         10_000,

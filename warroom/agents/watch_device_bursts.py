@@ -6,17 +6,20 @@ The log survives restarts and rebalances (checkpoints + replay, ``streams/recove
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from faust.types import StreamT
 
 from warroom.app import app
+from warroom.schemas.decisions import Verdict
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import topics
 from warroom.streams.batches import batches
 from warroom.streams.bursts import BurstWatch
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.handover import hand_over
 from warroom.streams.judging import send_verdicts
 from warroom.streams.log_state import LogState, order_entries
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -31,14 +34,21 @@ recovery = Recovery(
 follow_partitions(app, topics.orders_by_device, recovery)
 
 
+def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
+    orders = (o for raw in values for o in decode_trusted(Order, raw))
+    return [v for o in orders if (v := device_bursts.judge(o, now))]
+
+
+hand_over(topics.orders_by_device, recovery, decide, send_verdicts)
+
+
 @app.agent(topics.orders_by_device)
 async def watch_device_bursts(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
     events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = datetime.now(UTC)
-        orders = (o for raw in await admitted(recovery, batch) for o in decode_trusted(Order, raw))
-        await send_verdicts([v for o in orders if (v := device_bursts.judge(o, now))])
+        await send_verdicts(decide(await admitted(recovery, batch), now))
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             device_bursts.expire()
             last_expiry = time.monotonic()

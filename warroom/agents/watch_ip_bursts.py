@@ -6,6 +6,7 @@ The log survives restarts and rebalances (checkpoints + replay, ``streams/recove
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import cast
 
@@ -21,6 +22,7 @@ from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.handover import hand_over
 from warroom.streams.judging import order_verdict, send_verdicts
 from warroom.streams.log_state import LogState, order_entries
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -54,15 +56,20 @@ def judge(order: Order, now: datetime) -> Verdict | None:
     return order_verdict(order, [(hit, rule)] if hit else [], now)
 
 
+def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
+    return [v for raw in values for o in decode_trusted(Order, raw) if (v := judge(o, now))]
+
+
+hand_over(topics.orders_by_ip, recovery, decide, send_verdicts)
+
+
 @app.agent(topics.orders_by_ip)
 async def watch_ip_bursts(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
     events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = datetime.now(UTC)
-        values = await admitted(recovery, batch)
-        verdicts = [v for raw in values for o in decode_trusted(Order, raw) if (v := judge(o, now))]
-        await send_verdicts(verdicts)
+        await send_verdicts(decide(await admitted(recovery, batch), now))
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             ip_log.horizon_s = max(  # the candidate's window too, while it has one
                 cast(same_ip_burst.Params, v.params).window_s

@@ -6,6 +6,7 @@ history, from the stream)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import cast
 
@@ -22,6 +23,7 @@ from warroom.streams import stats, topics
 from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.entities import entities
+from warroom.streams.handover import hand_over
 from warroom.streams.judging import Hits, live_rule, order_verdict, send_verdicts
 from warroom.streams.ledger import Recent
 from warroom.streams.night import NightTally, Scope
@@ -87,6 +89,14 @@ async def load_night_history() -> None:
         stats.count("baselines.hourly", len(hourly))
 
 
+def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
+    orders = (o for raw in values for o in decode_trusted(Order, raw))
+    return [v for o in orders if (v := judge(o, now))]
+
+
+hand_over(topics.orders_by_shop, recovery, decide, send_verdicts, ready=lambda: not history.pending)
+
+
 @app.agent(topics.orders_by_shop)
 async def watch_night_surges(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
@@ -94,9 +104,7 @@ async def watch_night_surges(stream: StreamT[bytes]) -> None:
     async for batch in events:
         await history.wait()  # the first batch waits for the baselines being loaded
         now = datetime.now(UTC)
-        values = await admitted(recovery, batch)
-        orders = (o for raw in values for o in decode_trusted(Order, raw))
-        await send_verdicts([v for o in orders if (v := judge(o, now))])
+        await send_verdicts(decide(await admitted(recovery, batch), now))
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             tally.expire()
             counted.expire()

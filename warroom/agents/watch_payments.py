@@ -7,6 +7,7 @@ judges their amounts), a timer judges those still parked once their grace has pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import cast
 
@@ -26,6 +27,7 @@ from warroom.streams import stats, topics
 from warroom.streams.allow_list import allow_list
 from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.handover import hand_over
 from warroom.streams.judging import payment_entities, send_verdicts
 from warroom.streams.ledger import ParkingLot, Recent
 from warroom.streams.payers import payer_attempts
@@ -139,14 +141,20 @@ async def _send(verdicts: list[Verdict]) -> None:
     await send_verdicts(verdicts)  # to the order's assembler
 
 
+def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
+    items = (item for raw in values for item in decode_trusted(OrderOrPayment, raw))
+    return [v for item in items for v in judge(item, now)]
+
+
+hand_over(topics.payments_by_order, recovery, decide, _send)  # payer attempts: next batch
+
+
 @app.agent(topics.payments_by_order)
 async def watch_payments(stream: StreamT[bytes]) -> None:
     events = batches(stream, _s.batch_max, _s.batch_within_s)
     async for batch in events:
         now = datetime.now(UTC)
-        values = await admitted(recovery, batch)
-        items = (item for raw in values for item in decode_trusted(OrderOrPayment, raw))
-        await _send([v for item in items for v in judge(item, now)])
+        await _send(decide(await admitted(recovery, batch), now))
         await payer_attempts.flush()
         await recovery.checkpoint(now.timestamp())
 

@@ -5,11 +5,13 @@ against it; without history, from the stream)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from faust.types import StreamT
 
 from warroom.app import app
+from warroom.schemas.decisions import Verdict
 from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.store.warehouse.baselines import load_prices
@@ -17,6 +19,7 @@ from warroom.store.warehouse.startup import Startup
 from warroom.streams import stats, topics
 from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
+from warroom.streams.handover import hand_over
 from warroom.streams.judging import send_verdicts
 from warroom.streams.price_state import PriceState
 from warroom.streams.prices import DECAY, SkuPrices
@@ -39,6 +42,14 @@ async def load_price_history() -> None:
         stats.count("baselines.sku_prices", len(prices))
 
 
+def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
+    orders = (o for raw in values for o in decode_trusted(Order, raw))
+    return [v for o in orders if (v := sku_prices.judge(o, now))]
+
+
+hand_over(topics.orders_by_sku, recovery, decide, send_verdicts, ready=lambda: not history.pending)
+
+
 @app.agent(topics.orders_by_sku)
 async def watch_prices(stream: StreamT[bytes]) -> None:
     last_expiry = time.monotonic()
@@ -46,9 +57,7 @@ async def watch_prices(stream: StreamT[bytes]) -> None:
     async for batch in events:
         await history.wait()  # the first batch waits for the history being loaded
         now = datetime.now(UTC)
-        values = await admitted(recovery, batch)
-        orders = (o for raw in values for o in decode_trusted(Order, raw))
-        await send_verdicts([v for o in orders if (v := sku_prices.judge(o, now))])
+        await send_verdicts(decide(await admitted(recovery, batch), now))
         if time.monotonic() - last_expiry > _s.flush_interval_s:
             sku_prices.expire()
             last_expiry = time.monotonic()

@@ -111,6 +111,7 @@ class Recovery:
         self.next: dict[int, int] = {}
         self._changed: set[int] = set()
         self._fresh: set[int] = set()  # restored on assignment, no message admitted yet
+        self._admitting = 0  # batches being admitted (``admitted``), not decided yet
         self._saved_at = 0.0
         #: One restore per partition at a time: an assignment's and a first message's.
         self._locks: dict[int, asyncio.Lock] = {}
@@ -146,6 +147,21 @@ class Recovery:
             stats.count(f"recovery.{self.name}.skipped")
             return False
         self._fresh.discard(partition)  # fresh until the first message it admits
+        self.next[partition] = offset + 1
+        self._changed.add(partition)
+        return True
+
+    def take(self, topic: str, partition: int, offset: int) -> bool:
+        """Admit a message this process has just written to ``topic``, before its consumer
+        delivers it (``handover``): only when the state covers every message before it and
+        nothing else is being admitted or restored, so that no earlier message is skipped
+        and none is decided out of order. The consumer's delivery is then a redelivery."""
+        if self.store() is None or self._admitting or topic != self._topic:
+            return False  # no store: ``admit`` takes every message, this one too
+        if partition in self._fresh or self.next.get(partition) != offset:
+            return False
+        if not log_guard.ASSIGNMENT.steady(topic):
+            return False
         self.next[partition] = offset + 1
         self._changed.add(partition)
         return True
@@ -386,10 +402,14 @@ async def forget_old_logs(renewed: Collection[str]) -> None:
 async def admitted(recovery: Recovery, batch: Sequence[EventT]) -> list[bytes]:
     """The values of ``batch`` new to the recovery's state (redeliveries left out)."""
     values = []
-    for event in batch:
-        m = event.message
-        if await recovery.admit(m.topic, m.partition, m.offset):
-            values.append(event.value)
+    recovery._admitting += 1  # the agent decides them as soon as this returns
+    try:
+        for event in batch:
+            m = event.message
+            if await recovery.admit(m.topic, m.partition, m.offset):
+                values.append(event.value)
+    finally:
+        recovery._admitting -= 1
     return values
 
 

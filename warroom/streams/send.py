@@ -10,6 +10,7 @@ from faust.types import TopicT
 from warroom.observability import metrics
 from warroom.settings import get_settings
 from warroom.streams.codecs import Record, encode_envelopes, join_envelopes
+from warroom.streams.handover import on_written
 from warroom.streams.partitioning import group_by_partition
 
 R = TypeVar("R", bound=Record)
@@ -25,7 +26,8 @@ async def send_envelopes(
     (several when a group is larger than an envelope may be). ``written``: the records
     already as JSON (``record_json``), for records sent to several topics.
 
-    Returns the number of messages sent.
+    Returns the number of messages sent. An agent of this process that reads ``topic``
+    may decide them as soon as the broker has them (``handover``).
     """
     sent = 0
     partitions = get_settings().partitions
@@ -35,9 +37,10 @@ async def send_envelopes(
     else:
         indices = group_by_partition(range(len(records)), lambda i: key(records[i]), partitions)
         envelopes = {p: join_envelopes(written[i] for i in group) for p, group in indices.items()}
+    acked = on_written(topic)
     for partition, messages in envelopes.items():
         for envelope in messages:
-            await topic.send(value=envelope, partition=partition)
+            await topic.send(value=envelope, partition=partition, callback=acked)
             sent += 1
     metrics.events_out(topic.get_topic_name(), len(records))
     return sent

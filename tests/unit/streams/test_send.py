@@ -21,7 +21,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[int, bytes]] = []
 
-    async def send(self, *, value: bytes, partition: int) -> None:
+    async def send(self, *, value: bytes, partition: int, callback: Any = None) -> None:
         self.sent.append((partition, value))
 
     def get_topic_name(self) -> str:

@@ -51,8 +51,13 @@ class Startup:
         warehouse = await asyncio.to_thread(shared_warehouse, settings)
         return await loader(warehouse, datetime.now(UTC))
 
+    @property
+    def pending(self) -> bool:
+        """A load is under way (``wait`` would wait)."""
+        return self.loading and not self.done.is_set()
+
     async def wait(self) -> None:
         """Wait for a load under way (bounded); return at once when none is."""
-        if self.loading and not self.done.is_set():
+        if self.pending:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.done.wait(), self.timeout_s)
