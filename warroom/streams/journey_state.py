@@ -15,9 +15,10 @@ from warroom.rules.journeys.retargeting import ClickSeen
 from warroom.schemas.journeys import Journey
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.partitioning import partition_for
-from warroom.streams.snapshots import pack, unpack
+from warroom.streams.snapshots import pack_typed, typed_reader, unpack_typed
 
-FORMAT = 1
+#: Checkpoints: MessagePack (2) since session 11, pickles (1) before.
+FORMAT, PICKLED = 2, 1
 MAX_CREATIVES = 50  # per viewer: the funnel remembers the latest ones
 
 
@@ -77,13 +78,13 @@ class JourneyState:
         return viewer
 
     def dump(self, partition: int) -> bytes:
-        return pack(FORMAT, self.parts.get(partition))
+        return pack_typed(FORMAT, self.parts.get(partition))
 
     def load(self, partition: int, data: bytes | None) -> None:
         self.parts.pop(partition, None)
         if data is None:
             return
-        part = unpack(data, FORMAT)
+        part = unpack_typed(data, FORMAT, _reader, pickled=PICKLED)
         if part is not None:
             self.parts[partition] = part
 
@@ -92,6 +93,9 @@ class JourneyState:
         for raw in values:
             for j in decode_trusted(Journey, raw):
                 self.add(j, loop or fan_loop.Params(), 0.0)
+
+
+_reader = typed_reader(Part | None)
 
 
 def _count_funnel(part: Part, viewer: Viewer, j: Journey) -> None:
