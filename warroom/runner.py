@@ -107,6 +107,18 @@ def tune_gc(young: int) -> None:
     gc.set_threshold(young, older, oldest)
 
 
+def freeze_imports() -> int:
+    """Collect once and move every object alive now to the collector's permanent
+    generation; returns how many. Called once the worker's modules are imported: their
+    ~270,000 objects (functions, classes, caches) live as long as the process, and a full
+    collection walked them all every time (80-160 ms each, several an hour of them in the
+    event loop, measured in session 11). Later garbage is collected as before.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 def run_worker(
     settings: Settings,
     with_api: bool,
@@ -145,6 +157,7 @@ def run_worker(
 
     if settings.gc_threshold:
         tune_gc(settings.gc_threshold)
+    freeze_imports()
     bootstrap = external(settings)
     if [f"{u.host}:{u.port}" for u in app.conf.broker] != [h.strip() for h in bootstrap.split(",")]:
         raise WarroomError(f"warroom.app was imported before the broker {bootstrap} was known")
