@@ -4,7 +4,7 @@ Ingest writes each order to ``orders-by-ip`` (and the other re-keyed topics); th
 agent reading that partition may run in the same worker (with one worker, always). The
 usual way costs a hop: the consumer fetches the message back, the agent waits for its
 batch window, and only then judges it (p50 60-90 ms of a verdict's ~150 ms at 1,000
-orders/s, session 10). So when the broker acknowledges a message written to a topic a
+events/s, session 10). So when the broker acknowledges a message written to a topic a
 *lane* reads (``hand_over``), the lane decides it there and then, if its recovery takes
 it (``Recovery.take``): this process holds the partition, restored, and its state covers
 every message before this one, so nothing is skipped or decided out of order. Its
