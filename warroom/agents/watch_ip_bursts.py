@@ -6,7 +6,6 @@ The log survives restarts and rebalances (checkpoints + replay, ``streams/recove
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import cast
 
@@ -21,9 +20,8 @@ from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import stats, topics
 from warroom.streams.batches import batches
-from warroom.streams.codecs import decode_trusted
 from warroom.streams.handover import hand_over
-from warroom.streams.judging import order_verdict, send_verdicts
+from warroom.streams.judging import decide_orders, order_verdict, send_verdicts
 from warroom.streams.log_state import LogState, order_entries
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
 from warroom.streams.shadow import shadow_outbox
@@ -56,8 +54,7 @@ def judge(order: Order, now: datetime) -> Verdict | None:
     return order_verdict(order, [(hit, rule)] if hit else [], now)
 
 
-def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
-    return [v for raw in values for o in decode_trusted(Order, raw) if (v := judge(o, now))]
+decide = decide_orders(judge)
 
 
 hand_over(topics.orders_by_ip, recovery, decide, send_verdicts)

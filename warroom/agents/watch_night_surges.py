@@ -6,7 +6,6 @@ history, from the stream)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import cast
 
@@ -24,7 +23,7 @@ from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
 from warroom.streams.entities import entities
 from warroom.streams.handover import hand_over
-from warroom.streams.judging import Hits, live_rule, order_verdict, send_verdicts
+from warroom.streams.judging import Hits, decide_orders, live_rule, order_verdict, send_verdicts
 from warroom.streams.ledger import Recent
 from warroom.streams.night import NightTally, Scope
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -89,9 +88,7 @@ async def load_night_history() -> None:
         stats.count("baselines.hourly", len(hourly))
 
 
-def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
-    orders = (o for raw in values for o in decode_trusted(Order, raw))
-    return [v for o in orders if (v := judge(o, now))]
+decide = decide_orders(judge)
 
 
 hand_over(topics.orders_by_shop, recovery, decide, send_verdicts, ready=lambda: not history.pending)

@@ -5,22 +5,18 @@ against it; without history, from the stream)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from faust.types import StreamT
 
 from warroom.app import app
-from warroom.schemas.decisions import Verdict
-from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.store.warehouse.baselines import load_prices
 from warroom.store.warehouse.startup import Startup
 from warroom.streams import stats, topics
 from warroom.streams.batches import batches
-from warroom.streams.codecs import decode_trusted
 from warroom.streams.handover import hand_over
-from warroom.streams.judging import send_verdicts
+from warroom.streams.judging import decide_orders, send_verdicts
 from warroom.streams.price_state import PriceState
 from warroom.streams.prices import DECAY, SkuPrices
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
@@ -42,9 +38,7 @@ async def load_price_history() -> None:
         stats.count("baselines.sku_prices", len(prices))
 
 
-def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
-    orders = (o for raw in values for o in decode_trusted(Order, raw))
-    return [v for o in orders if (v := sku_prices.judge(o, now))]
+decide = decide_orders(lambda o, now: sku_prices.judge(o, now))  # the module's current one
 
 
 hand_over(topics.orders_by_sku, recovery, decide, send_verdicts, ready=lambda: not history.pending)

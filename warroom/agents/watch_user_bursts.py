@@ -6,21 +6,17 @@ The log survives restarts and rebalances (checkpoints + replay, ``streams/recove
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from faust.types import StreamT
 
 from warroom.app import app
-from warroom.schemas.decisions import Verdict
-from warroom.schemas.events import Order
 from warroom.settings import get_settings
 from warroom.streams import topics
 from warroom.streams.batches import batches
 from warroom.streams.bursts import BurstWatch
-from warroom.streams.codecs import decode_trusted
 from warroom.streams.handover import hand_over
-from warroom.streams.judging import send_verdicts
+from warroom.streams.judging import decide_orders, send_verdicts
 from warroom.streams.log_state import LogState, order_entries
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
 
@@ -34,9 +30,7 @@ recovery = Recovery(
 follow_partitions(app, topics.orders_by_user, recovery)
 
 
-def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
-    orders = (o for raw in values for o in decode_trusted(Order, raw))
-    return [v for o in orders if (v := user_bursts.judge(o, now))]
+decide = decide_orders(user_bursts.judge)
 
 
 hand_over(topics.orders_by_user, recovery, decide, send_verdicts)

@@ -22,6 +22,7 @@ from warroom.schemas.events import Order, Payment
 from warroom.schemas.internal import OrderSeen
 from warroom.streams import stats, topics
 from warroom.streams.allow_list import allow_list
+from warroom.streams.codecs import decode_trusted
 from warroom.streams.send import send_envelopes
 from warroom.streams.shadow import shadow_outbox
 
@@ -73,6 +74,18 @@ def payment_entities(payment: Payment, order: OrderSeen | None) -> list[str]:
     if order is not None:
         entities += [f"shop:{order.shop_id}", f"user:{order.user_id}"]
     return entities
+
+
+def decide_orders(
+    judge: Callable[[Order, datetime], Verdict | None],
+) -> Callable[[Sequence[bytes], datetime], list[Verdict]]:
+    """A rule agent's decisions on envelopes of orders: ``judge`` on each order (the
+    agent's batch body and its ``handover`` lane both call it)."""
+
+    def decide(values: Sequence[bytes], now: datetime) -> list[Verdict]:
+        return [v for raw in values for o in decode_trusted(Order, raw) if (v := judge(o, now))]
+
+    return decide
 
 
 def order_verdict(order: Order, hits: Hits, now: datetime) -> Verdict | None:
