@@ -229,6 +229,7 @@ BENCHES = (
     "backtest",
     "cost",
     "condition",
+    "checkpoints",
 )
 
 

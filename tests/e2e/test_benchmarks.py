@@ -75,6 +75,12 @@ def test_warroom_bench_runs_the_chosen_benchmark_and_refuses_an_unknown_one() ->
     assert ran.returncode == 0, ran.stderr
     assert "== bench_condition.py --seconds 0.05" in ran.stdout
     assert "compiled/s" in ran.stdout
+    small = [sys.executable, "-m", "warroom", "bench", "checkpoints", "--sizes", "300"]
+    checkpoints = subprocess.run([*small, "--rounds", "1"], capture_output=True, text=True)
+    assert checkpoints.returncode == 0, checkpoints.stderr
+    for name in ("payments", "commissions"):  # dump: today ms, pickled ms, ratio
+        dump = next(line for line in checkpoints.stdout.splitlines() if line.startswith(name))
+        assert float(dump.split()[2]) > 0 and dump.split()[4].endswith("x")
     refused = subprocess.run(
         [sys.executable, "-m", "warroom", "bench", "nosuch"], capture_output=True, text=True
     )

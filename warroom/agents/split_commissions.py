@@ -22,7 +22,7 @@ from warroom.settings import get_settings
 from warroom.streams import topics
 from warroom.streams.batches import batches
 from warroom.streams.codecs import decode_trusted
-from warroom.streams.commission_state import OrderLedger, expired
+from warroom.streams.commission_state import PICKLED_CLASSES, OrderLedger, expired, upgrade
 from warroom.streams.keyed_state import KeyedState
 from warroom.streams.recovery import Recovery, admitted, follow_partitions
 from warroom.streams.send import send_envelopes
@@ -46,7 +46,9 @@ def replay(raw: bytes) -> None:
         ledger.done = ledger.done or ledger.ready() is not None
 
 
-ledgers: KeyedState[OrderLedger] = KeyedState(_s.partitions, replay)
+ledgers: KeyedState[OrderLedger] = KeyedState(
+    _s.partitions, replay, OrderLedger, upgrade, PICKLED_CLASSES
+)
 recovery = Recovery("split_commissions", ledgers)
 follow_partitions(app, topics.order_payments, recovery)
 _swept = [0.0]  # when ledgers were last swept for expired orders

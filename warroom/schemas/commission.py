@@ -7,15 +7,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict
 
 from warroom.schemas.events import Order, Payment
 
 
-class OrderMoney(BaseModel):
-    """An order (who sold it) or a payment of it, on the order-payments topic."""
-
-    model_config = ConfigDict(frozen=True)
+class OrderMoney(msgspec.Struct, frozen=True, kw_only=True):
+    """An order (who sold it) or a payment of it, on the order-payments topic (a struct:
+    the commission agent keeps the orders for a week, and checkpoints them as MessagePack)."""
 
     kind: Literal["order", "payment"]
     order_id: str

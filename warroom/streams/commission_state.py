@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from warroom.rules.commission.splits import PaidOrder
 from warroom.schemas.commission import OrderMoney
@@ -42,6 +43,25 @@ class OrderLedger:
         return PaidOrder(
             o.order_id, o.shop_id, min(self.paid, o.amount), o.creator_id or None, o.referrers
         )
+
+
+class PickledOrderMoney:
+    """``OrderMoney`` as checkpoints before session 12 pickled it (a pydantic model)."""
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.fields = state["__dict__"]
+
+
+#: How a pickled checkpoint's classes are read (``KeyedState``'s ``pickled_classes``).
+PICKLED_CLASSES = {"warroom.schemas.commission.OrderMoney": PickledOrderMoney}
+
+
+def upgrade(ledgers: dict[str, OrderLedger]) -> dict[str, OrderLedger]:
+    """A pickled checkpoint's ledgers with their orders as ``OrderMoney`` again."""
+    for ledger in ledgers.values():
+        if isinstance(ledger.order, PickledOrderMoney):
+            ledger.order = OrderMoney(**ledger.order.fields)
+    return ledgers
 
 
 def expired(ledgers: dict[str, OrderLedger], now: float) -> list[str]:

@@ -50,6 +50,10 @@ class Recent(Generic[V]):
         """The keys held, oldest first."""
         return list(self._items)
 
+    def items(self) -> list[tuple[str, V]]:
+        """The keys held and their values, oldest first."""
+        return [(k, v) for k, (_, v) in self._items.items()]
+
     def pop(self, key: str) -> V | None:
         item = self._items.pop(key, None)
         return None if item is None else item[1]

@@ -16,14 +16,19 @@ from aiokafka.partitioner import murmur2
 T = TypeVar("T")
 
 
-@lru_cache(maxsize=1 << 18)
 def partition_for(key: str, partitions: int) -> int:
-    """Kafka's default partition of ``key`` among ``partitions`` (cached: the same keys,
-    campaigns, IPs, shops, come back with every batch, and checkpoints cut state by it).
+    """Kafka's default partition of ``key`` among ``partitions``: murmur2 in Python,
+    ~6 µs a key, so cached (the same keys, campaigns, IPs, shops, come back with every
+    batch, and checkpoints cut state by it); nothing to hash with one partition.
 
     >>> partition_for("1.2.3.4", 4) == partition_for("1.2.3.4", 4)
     True
     """
+    return 0 if partitions == 1 else _hashed(key, partitions)
+
+
+@lru_cache(maxsize=1 << 18)
+def _hashed(key: str, partitions: int) -> int:
     return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 

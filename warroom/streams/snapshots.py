@@ -10,9 +10,11 @@ still reads a pickled checkpoint of an older format, so an upgrade keeps the sta
 
 from __future__ import annotations
 
+import io
 import pickle
 import typing
 from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import msgspec
@@ -26,9 +28,24 @@ def pack(version: int, saved: Any) -> bytes:
     return pickle.dumps((version, saved), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def unpack(data: bytes, version: int) -> Any:
-    """What ``pack`` saved; ValueError when it was saved in another format."""
-    found, saved = pickle.loads(data)  # our own rows, written by pack()
+class _Unpickler(pickle.Unpickler):
+    """Reads classes that have changed since a checkpoint was written as stand-ins."""
+
+    def __init__(self, data: bytes, classes: Mapping[str, type]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.classes = classes
+
+    def find_class(self, module: str, name: str) -> Any:
+        return self.classes.get(f"{module}.{name}") or super().find_class(module, name)
+
+
+def unpack(data: bytes, version: int, classes: Mapping[str, type] | None = None) -> Any:
+    """What ``pack`` saved; ValueError when it was saved in another format. ``classes``:
+    stand-ins for pickled classes by dotted name (a class that is no longer pickled so)."""
+    if classes:
+        found, saved = _Unpickler(data, classes).load()
+    else:
+        found, saved = pickle.loads(data)  # our own rows, written by pack()
     if found != version:
         raise ValueError(f"checkpoint format {found}, expected {version}")
     return saved
@@ -52,14 +69,21 @@ def typed_reader(saved_type: Any) -> msgspec.msgpack.Decoder[Any]:
 
 
 def unpack_typed(
-    data: bytes, version: int, reader: msgspec.msgpack.Decoder[Any], pickled: int | None = None
+    data: bytes,
+    version: int,
+    reader: msgspec.msgpack.Decoder[Any],
+    pickled: int | None = None,
+    upgrade: Callable[[Any], Any] | None = None,
+    classes: Mapping[str, type] | None = None,
 ) -> Any:
     """What ``pack_typed`` saved; ``pickled``: the format number of the pickled
-    checkpoints written before (read with ``unpack``). ValueError for any other format."""
+    checkpoints written before (read with ``unpack`` and its ``classes``), turned into
+    today's shape by ``upgrade`` when the shapes differ. ValueError for any other format."""
     if data[:1] == bytes([_PICKLED]):
         if pickled is None:
             raise ValueError("a pickled checkpoint where MessagePack was expected")
-        return unpack(data, pickled)
+        saved = unpack(data, pickled, classes)
+        return saved if upgrade is None else upgrade(saved)
     try:
         found, saved = reader.decode(data)
     except msgspec.DecodeError as exc:  # ValidationError included
