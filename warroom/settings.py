@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     web_port: int = Field(0, ge=0, le=65535, description="API port; 0 = a free one")
     batch_max: int = Field(2000, ge=1, le=100_000, description="messages per agent batch")
     batch_within_s: float = Field(0.02, gt=0, le=10, description="max wait to fill a batch")
+    background_within_s: float = Field(
+        0.25,
+        gt=0,
+        le=10,
+        description="max wait to fill a batch of an agent no decision waits on (journeys,"
+        " radar, model learning, commissions, review queue, labels, A/B tests)",
+    )
     handover: bool = Field(
         True,
         description="a message this worker writes to a topic one of its agents reads, in a"

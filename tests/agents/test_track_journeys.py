@@ -5,6 +5,7 @@ buyer who follows and buys again within 48 h is counted in the shop's and creato
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections import Counter
 from datetime import UTC, datetime
@@ -52,11 +53,11 @@ async def test_audience_funnel_and_loop(news: Sent) -> None:
     ]
     async with track_journeys_agent.test_context() as agent:
         await agent.put(encode_envelope(seen))
-        await news.wait_for(lambda r: True, timeout=0.2)  # let the agent take the batch
-        for _ in range(50):
+        for _ in range(100):  # until the agent has taken the batch (its window: 250 ms)
             await publish_journeys()
             if latest_members(news).get(late):
                 break
+            await asyncio.sleep(0.02)
         assert latest_members(news) == {idle: True, late: True}
         await agent.put(encode_envelope([step("order", late, 0, shop_id=shop, channel="search")]))
         await news.wait_for(lambda r: r.get("viewer_id") == late and r["active"] is False)

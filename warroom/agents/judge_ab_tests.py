@@ -102,7 +102,7 @@ def run(rule: RuleVersion, now: float) -> tuple[AbTestState, list[BudgetDecision
 
 @app.agent(topics.creative_live)
 async def judge_ab_tests(stream: StreamT[bytes]) -> None:
-    events = batches(stream, _s.batch_max, _s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.background_within_s)
     async for batch in events:
         for raw in await admitted(recovery, batch):
             add(raw)

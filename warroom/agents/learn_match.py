@@ -25,7 +25,7 @@ _s = get_settings()
 
 @app.agent(model_topics.match_clicks)
 async def learn_match_clicks(stream: StreamT[bytes]) -> None:
-    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.background_within_s):
         learner = match_state.get()
         items = [item for raw in batch for item in decode_trusted(MatchItem, raw)]
         for item in items:
@@ -39,13 +39,13 @@ async def learn_match_clicks(stream: StreamT[bytes]) -> None:
 
 @app.agent(topics.orders_by_user)
 async def learn_match_orders(stream: StreamT[bytes]) -> None:
-    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.background_within_s):
         orders = [o for raw in batch for o in decode_trusted(Order, raw)]
         match_state.get().on_orders(orders, time.time())
 
 
 @app.agent(topics.refunds_by_shop)
 async def learn_match_refunds(stream: StreamT[bytes]) -> None:
-    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.background_within_s):
         refunds = [r for raw in batch for r in decode_trusted(Refund, raw)]
         match_state.get().on_refunds(refunds)

@@ -50,7 +50,7 @@ async def queue_with_retry(verdicts: list[Verdict]) -> int:
 
 @app.agent(topics.verdicts)
 async def queue_reviews(stream: StreamT[bytes]) -> None:
-    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.background_within_s):
         verdicts = [v for raw in batch for v in decode_trusted(Verdict, raw)]
         wanted = [v for v in verdicts if v.mode == "enforce" and v.outcome in RANK]
         if wanted:

@@ -35,7 +35,7 @@ async def score_order_anomalies(stream: StreamT[bytes]) -> None:
 @app.agent(topics.labels)
 async def count_anomaly_labels(stream: StreamT[bytes]) -> None:
     """Reviewed orders the anomaly rule fired on: how many, how many confirmed fraud."""
-    async for batch in value_batches(stream, _s.batch_max, _s.batch_within_s):
+    async for batch in value_batches(stream, _s.batch_max, _s.background_within_s):
         anomalies = anomaly_state.get()
         for raw in batch:
             for label in decode_envelope(raw):

@@ -86,7 +86,7 @@ def lines_of(order_id: str) -> list[CommissionLine]:
 
 @app.agent(topics.order_payments)
 async def split_commissions(stream: StreamT[bytes]) -> None:
-    events = batches(stream, _s.batch_max, _s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.background_within_s)
     async for batch in events:
         touched: set[str] = set()
         for raw in await admitted(recovery, batch):

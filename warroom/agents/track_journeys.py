@@ -59,7 +59,7 @@ async def publish(now: float) -> None:
 
 @app.agent(topics.viewer_journeys)
 async def track_journeys(stream: StreamT[bytes]) -> None:
-    events = batches(stream, _s.batch_max, _s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.background_within_s)
     async for batch in events:
         now = time.time()
         left: list[News] = []

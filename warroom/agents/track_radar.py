@@ -117,7 +117,7 @@ async def publish(now: float) -> None:
 
 @app.agent(topics.product_activity)
 async def track_radar(stream: StreamT[bytes]) -> None:
-    events = batches(stream, _s.batch_max, _s.batch_within_s)
+    events = batches(stream, _s.batch_max, _s.background_within_s)
     async for batch in events:
         for raw in await admitted(recovery, batch):
             _moved.update(add(raw))
