@@ -2,9 +2,10 @@
 partition of payments-by-order (keyed by order id), for checkpoints and replay.
 
 A checkpoint holds the orders and sightings as plain tuples in MessagePack and the parked
-payments as their JSON: pickling the models took ~15 µs an entry in the event loop (50,000
-orders and their payments: 1.1-2.2 s, every checkpoint), this way about a tenth of that
-(``benchmarks/README.md``, session 12). Pickled checkpoints of format 1 still load.
+payments as their JSON. Pickling the models took 10-17 µs an entry, in the event loop,
+every checkpoint (50,000 orders and their payments: 0.6-0.9 s); this way takes 7× less at
+10,000 orders, 3-5× less at 50,000 (``benchmarks/bench_checkpoints.py``, session 12).
+Pickled checkpoints of format 1 still load.
 """
 
 from __future__ import annotations
